@@ -1,0 +1,374 @@
+"""Demo content for the example site, built in code so that it follows the models.
+
+Idempotent: every record is looked up by a natural key first, so a second run changes
+nothing. Everything is validated with ``full_clean`` and written in one transaction:
+an invalid record stops the run and leaves the database as it was.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from wagtail_heurecivique.enums import ActionKind, DayPeriod, Frequency, MembershipRole, NeedSource, NeedStatus, PartnerKind
+from wagtail_heurecivique.enums import ProposalStatus, Urgency, VolunteerStatus, Weekday, ConsentPurpose
+from wagtail_heurecivique.fields import action_kind_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.models import (
+    Beneficiary,
+    Category,
+    Commune,
+    CommuneMembership,
+    Consent,
+    HoursRecord,
+    Need,
+    Partner,
+    Proposal,
+    Skill,
+    Volunteer,
+)
+from wagtail_heurecivique.roles import ensure_groups, group
+
+REASON = "Données de démonstration"
+PASSWORD = "changeme"
+
+CATALOGUE = {
+    ("Courses et livraisons", ActionKind.INTERPERSONAL): ["Courses", "Portage de repas"],
+    ("Visites de convivialité", ActionKind.INTERPERSONAL): ["Écoute", "Lecture à voix haute", "Jeux de société"],
+    ("Aide numérique", ActionKind.INTERPERSONAL): ["Informatique", "Démarches en ligne", "Smartphone"],
+    ("Accompagnement et transport", ActionKind.INTERPERSONAL): ["Conduite", "Accompagnement à pied"],
+    ("Jardinage et bricolage", ActionKind.INTERPERSONAL): ["Jardinage", "Petit bricolage"],
+    ("Environnement et propreté", ActionKind.COLLECTIVE): ["Ramassage de déchets", "Plantations"],
+    ("Événements de la commune", ActionKind.COLLECTIVE): ["Accueil du public", "Installation de salle", "Photographie"],
+    ("Soutien aux associations", ActionKind.ASSOCIATIVE): ["Comptabilité", "Communication", "Cuisine"],
+}
+
+COMMUNES = [
+    {
+        "insee_code": "92009",
+        "name": "Bois-Colombes",
+        "postcodes": "92270",
+        "departement": "92",
+        "referent": ("referente.bois", "Claire", "Martin"),
+        "quartiers": ["Centre", "Les Bruyères", "Le Village"],
+    },
+    {
+        "insee_code": "95052",
+        "name": "Beaumont-sur-Oise",
+        "postcodes": "95260",
+        "departement": "95",
+        "referent": ("referent.beaumont", "Karim", "Benali"),
+        "quartiers": ["Centre-ville", "Les Coutures", "Le Château"],
+    },
+]
+
+PARTNERS = [
+    ("CCAS de {commune}", PartnerKind.SOCIAL_SERVICE, "Sophie Leroy"),
+    ("Cabinet infirmier des Tilleuls", PartnerKind.HEALTH, "Julien Moreau"),
+    ("Les Restos du cœur — antenne de {commune}", PartnerKind.ASSOCIATION, "Nadia Haddad"),
+]
+
+FIRST_NAMES = [
+    "Camille", "Louise", "Hugo", "Jade", "Lucas", "Emma", "Nathan", "Chloé", "Léo", "Inès",
+    "Gabriel", "Manon", "Arthur", "Sarah", "Jules", "Lina", "Adam", "Zoé", "Paul", "Alice",
+]
+LAST_NAMES = [
+    "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Lefebvre", "Moreau", "Simon",
+    "Laurent", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard",
+]
+
+NEEDS = [
+    ("Courses hebdomadaires pour Mme {b}", "Courses et livraisons", ActionKind.INTERPERSONAL),
+    ("Visite de convivialité à M. {b}", "Visites de convivialité", ActionKind.INTERPERSONAL),
+    ("Aide pour la déclaration en ligne de {b}", "Aide numérique", ActionKind.INTERPERSONAL),
+    ("Accompagnement de {b} à un rendez-vous médical", "Accompagnement et transport", ActionKind.INTERPERSONAL),
+    ("Tonte de la pelouse de {b}", "Jardinage et bricolage", ActionKind.INTERPERSONAL),
+    ("Nettoyage des berges", "Environnement et propreté", ActionKind.COLLECTIVE),
+    ("Accueil du public à la fête du village", "Événements de la commune", ActionKind.COLLECTIVE),
+    ("Tenue de la buvette du club de football", "Soutien aux associations", ActionKind.ASSOCIATIVE),
+    ("Plantation d'arbres à l'école", "Environnement et propreté", ActionKind.COLLECTIVE),
+    ("Initiation au smartphone à la résidence seniors", "Aide numérique", ActionKind.COLLECTIVE),
+    ("Collecte alimentaire de printemps", "Soutien aux associations", ActionKind.ASSOCIATIVE),
+    ("Lecture à voix haute pour {b}", "Visites de convivialité", ActionKind.INTERPERSONAL),
+    ("Petites réparations chez {b}", "Jardinage et bricolage", ActionKind.INTERPERSONAL),
+]
+
+STATUS_CYCLE = [
+    NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING, NeedStatus.PLANNED, NeedStatus.DONE,
+    NeedStatus.NEW, NeedStatus.MATCHING, NeedStatus.CLOSED, NeedStatus.REFUSED, NeedStatus.QUALIFIED,
+    NeedStatus.DONE, NeedStatus.CANCELLED, NeedStatus.REDIRECTED,
+]
+
+
+def _save(obj, user, reason=REASON):
+    obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+class DemoBuilder:
+    def __init__(self, *, volunteers_per_commune=20, stdout=None):
+        self.volunteers_per_commune = volunteers_per_commune
+        self.random = random.Random(20261129)  # Same data on every machine.
+        self.today = timezone.localdate()
+        self.log = stdout.write if stdout else (lambda message: None)
+
+    @transaction.atomic
+    def build(self):
+        ensure_groups()
+        self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
+        coordinator = self._user("coordination", "Élise", "Fontaine")
+        coordinator.groups.add(group("coordinators"))
+        self._site()
+        self.skills = self._catalogue()
+        for spec in COMMUNES:
+            self._commune(spec)
+        return {
+            "communes": Commune.objects.count(),
+            "volunteers": Volunteer.objects.count(),
+            "needs": Need.objects.count(),
+            "proposals": Proposal.objects.count(),
+        }
+
+    def _site(self):
+        """Give the default site a home page of the example site instead of Wagtail's welcome page."""
+        from wagtail.models import Page, Site
+
+        from .models import HomePage
+
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = root.add_child(
+                instance=HomePage(
+                    title="L'Heure Civique",
+                    slug="heure-civique",
+                    intro="<p>Donnez une heure par mois pour une action citoyenne ou solidaire près de chez vous.</p>",
+                )
+            )
+            self.log("Page d'accueil de démonstration créée.")
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", port=8000, root_page=home, is_default_site=True, site_name="Heure Civique")
+        elif site.root_page_id != home.pk:
+            welcome = site.root_page
+            site.root_page = home
+            site.save()
+            if type(welcome.specific) is Page and not welcome.get_children().exists():
+                welcome.delete()  # Wagtail's "Welcome to your new Wagtail site!" placeholder
+
+    def _user(self, username, first_name, last_name, superuser=False):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            self.log(f"Utilisateur « {username} » créé (mot de passe : {PASSWORD}).")
+        return user
+
+    def _catalogue(self):
+        skills = []
+        for (category_name, kind), skill_names in CATALOGUE.items():
+            category = Category.objects.filter(name=category_name).first() or _save(
+                Category(name=category_name, slug=_slug(category_name), action_kind=kind), self.admin
+            )
+            for name in skill_names:
+                skills.append(
+                    Skill.objects.filter(name=name).first()
+                    or _save(Skill(name=name, slug=_slug(name), category=category), self.admin)
+                )
+        return skills
+
+    def _commune(self, spec):
+        commune = Commune.objects.filter(insee_code=spec["insee_code"]).first() or _save(
+            Commune(
+                insee_code=spec["insee_code"],
+                name=spec["name"],
+                postcodes=spec["postcodes"],
+                departement=spec["departement"],
+            ),
+            self.admin,
+        )
+        username, first_name, last_name = spec["referent"]
+        referent = self._user(username, first_name, last_name)
+        referent.groups.add(group("referents"), group("sensitive_notes"))
+        if not CommuneMembership.objects.filter(commune=commune, user=referent).exists():
+            _save(CommuneMembership(commune=commune, user=referent, role=MembershipRole.REFERENT), self.admin)
+
+        partners = [self._partner(commune, *p) for p in PARTNERS]
+        volunteers = [self._volunteer(commune, spec, index) for index in range(self.volunteers_per_commune)]
+        beneficiaries = [self._beneficiary(commune, spec, index, partners) for index in range(6)]
+        needs = [self._need(commune, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
+        self._proposals_and_hours(needs, volunteers, referent)
+
+    def _partner(self, commune, name, kind, contact):
+        name = name.format(commune=commune.name)
+        return Partner.objects.filter(commune=commune, name=name).first() or _save(
+            Partner(
+                commune=commune,
+                name=name,
+                kind=kind,
+                contact_name=contact,
+                email=f"contact@{_slug(name)[:30].strip('-')}.example.org",
+                phone="01 23 45 67 89",
+            ),
+            self.admin,
+        )
+
+    def _volunteer(self, commune, spec, index):
+        rnd = self.random
+        first_name = FIRST_NAMES[(index * 7 + len(commune.name)) % len(FIRST_NAMES)]
+        last_name = LAST_NAMES[(index * 3 + int(spec["departement"])) % len(LAST_NAMES)]
+        email = f"{_slug(first_name)}.{_slug(last_name)}.{index}@example.org"
+        # Draw even for an existing volunteer, so that a re-run draws the same numbers.
+        slots = rnd.sample([slot_bit(d, p) for d in Weekday for p in DayPeriod], rnd.randint(2, 7))
+        kinds = rnd.sample(list(ActionKind), rnd.randint(1, 3))
+        skills = rnd.sample(self.skills, rnd.randint(1, 4))
+        status = rnd.choice(
+            [VolunteerStatus.ACTIVE] * 6 + [VolunteerStatus.PENDING, VolunteerStatus.TO_INTERVIEW, VolunteerStatus.PAUSED, VolunteerStatus.LEFT]
+        )
+        frequency = rnd.choice(list(Frequency))
+        existing = Volunteer.objects.filter(commune=commune, email=email).first()
+        if existing:
+            return existing
+        volunteer = _save(
+            Volunteer(
+                commune=commune,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                phone=f"06 {index % 90 + 10:02d} {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)}",
+                postcode=commune.postcode_list[0],
+                neighbourhood=rnd.choice(spec["quartiers"]),
+                availability=mask_from_bits(slots),
+                action_kinds=mask_from_bits(action_kind_bit(k) for k in kinds),
+                frequency=frequency,
+                radius_km=rnd.choice([2, 5, 10]),
+                status=status,
+                charter_version_accepted=commune.charter_version if status == VolunteerStatus.ACTIVE else "",
+            ),
+            self.admin,
+        )
+        volunteer.skills.set(skills)  # m2m history row, same user and reason
+        if status == VolunteerStatus.ACTIVE:
+            _save(
+                Consent(volunteer=volunteer, purpose=ConsentPurpose.CHARTER, text_version=commune.charter_version),
+                self.admin,
+            )
+        return volunteer
+
+    def _beneficiary(self, commune, spec, index, partners):
+        first_name = ["Jeanne", "Marcel", "Odette", "René", "Yvette", "Lucien"][index]
+        last_name = ["Lambert", "Bonnet", "Mercier", "Blanc", "Guérin", "Faure"][(index + len(commune.name)) % 6]
+        return Beneficiary.objects.filter(commune=commune, first_name=first_name, last_name=last_name).first() or _save(
+            Beneficiary(
+                commune=commune,
+                first_name=first_name,
+                last_name=last_name,
+                phone=f"01 {40 + index} 12 34 56",
+                postcode=commune.postcode_list[0],
+                address=f"{index + 3} rue des Écoles",
+                referred_by=partners[index % len(partners)],
+                sensitive_notes="Vit seule, sort peu depuis une chute." if index % 2 == 0 else "",
+            ),
+            self.admin,
+        )
+
+    def _need(self, commune, index, beneficiaries, partners, referent):
+        template, category_name, kind = NEEDS[index]
+        beneficiary = beneficiaries[index % len(beneficiaries)] if "{b}" in template else None
+        title = template.format(b=beneficiary.last_name if beneficiary else "")
+        existing = Need.objects.filter(commune=commune, title=title).first()
+        if existing:
+            return existing
+        status = STATUS_CYCLE[index % len(STATUS_CYCLE)]
+        past = status in (NeedStatus.DONE, NeedStatus.CLOSED)
+        start = self.today + datetime.timedelta(days=(-20 if past else 3 + index))
+        need = _save(
+            Need(
+                commune=commune,
+                title=title,
+                kind=kind,
+                category=Category.objects.get(name=category_name),
+                description=f"{title}. Demande recueillie par la mairie.",
+                beneficiary=beneficiary,
+                source=NeedSource.REFERRAL if beneficiary else NeedSource.STAFF,
+                referrer=partners[index % len(partners)] if beneficiary else None,
+                urgency=list(Urgency)[index % len(Urgency)],
+                wished_start=start,
+                wished_end=start + datetime.timedelta(days=14),
+                estimated_minutes=60 + 30 * (index % 3),
+                place=f"{commune.name}",
+                postcode=commune.postcode_list[0],
+                volunteers_wanted=1 if kind == ActionKind.INTERPERSONAL else 4,
+                status=status,
+                status_reason="Hors du champ de l'Heure Civique : orienté vers le CCAS." if status in (NeedStatus.REFUSED, NeedStatus.REDIRECTED) else "",
+                created_by=referent,
+            ),
+            referent,
+        )
+        need.skills.set([s for s in self.skills if s.category and s.category.name == category_name][:2])
+        return need
+
+    def _proposals_and_hours(self, needs, volunteers, referent):
+        active = [v for v in volunteers if v.status == VolunteerStatus.ACTIVE]
+        wanted = {
+            NeedStatus.MATCHING: ProposalStatus.PROPOSED,
+            NeedStatus.PLANNED: ProposalStatus.ACCEPTED,
+            NeedStatus.DONE: ProposalStatus.DONE,
+            NeedStatus.CLOSED: ProposalStatus.DONE,
+        }
+        existing = set(Proposal.objects.filter(need__in=needs).values_list("need_id", "volunteer_id"))
+        new_proposals = []
+        for offset, need in enumerate(needs):
+            if need.status not in wanted or not active:
+                continue
+            volunteer = active[offset % len(active)]
+            if (need.pk, volunteer.pk) in existing:
+                continue
+            proposal = Proposal(
+                need=need,
+                volunteer=volunteer,
+                status=wanted[need.status],
+                score=70 + offset,
+                score_explanation=["Compétences correspondantes", "Disponible le matin"],
+                proposed_by=referent,
+                answered_at=None if wanted[need.status] == ProposalStatus.PROPOSED else timezone.now(),
+            )
+            proposal.full_clean()
+            new_proposals.append(proposal)
+        created = bulk_create_with_history(
+            new_proposals, Proposal, default_user=referent, default_change_reason=REASON
+        )
+        hours = []
+        for proposal in Proposal.objects.filter(pk__in=[p.pk for p in created], status=ProposalStatus.DONE).select_related("need"):
+            record = HoursRecord(
+                volunteer_id=proposal.volunteer_id,
+                proposal=proposal,
+                date=self.today - datetime.timedelta(days=10),
+                minutes=proposal.need.estimated_minutes,
+                description=proposal.need.title[:255],
+                recorded_by=referent,
+            )
+            record.full_clean()
+            hours.append(record)
+        bulk_create_with_history(hours, HoursRecord, default_user=referent, default_change_reason=REASON)
+
+
+def _slug(text):
+    from django.utils.text import slugify
+
+    return slugify(text)

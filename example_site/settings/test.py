@@ -1,0 +1,8 @@
+from .base import *  # noqa: F401,F403
+
+DEBUG = False
+SECRET_KEY = "django-insecure-example-site-tests-only"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"

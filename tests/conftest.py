@@ -1,0 +1,33 @@
+import pytest
+
+from . import factories
+
+
+@pytest.fixture
+def commune_a(db):
+    return factories.commune()
+
+
+@pytest.fixture
+def commune_b(db):
+    return factories.commune(name="Beaumont-sur-Oise", insee_code="95052", postcodes="95260", departement="95")
+
+
+@pytest.fixture
+def referent_a(commune_a):
+    return factories.referent(commune_a, "referent_a")
+
+
+@pytest.fixture
+def referent_b(commune_b):
+    return factories.referent(commune_b, "referent_b")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.coordinator("coordinator")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.user("root", superuser=True, is_staff=True)

@@ -1,0 +1,99 @@
+"""Choices of the domain; labels are translated (French catalog shipped in the app)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+
+class MembershipRole(models.TextChoices):
+    REFERENT = "referent", _("Référent")
+    EDITOR = "editor", _("Editor / moderator")
+    REFERRER = "referrer", _("Referrer")
+
+
+class ActionKind(models.TextChoices):
+    INTERPERSONAL = "interpersonal", _("Interpersonal")
+    COLLECTIVE = "collective", _("Collective")
+    ASSOCIATIVE = "associative", _("Associative")
+
+
+class Frequency(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class VolunteerStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("volunteer status", "Pending")
+    TO_INTERVIEW = "to_interview", _("To interview")
+    ACTIVE = "active", pgettext_lazy("volunteer status", "Active")
+    PAUSED = "paused", pgettext_lazy("volunteer status", "Paused")
+    LEFT = "left", pgettext_lazy("volunteer status", "Left")
+
+
+class PartnerKind(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    SOCIAL_SERVICE = "social_service", _("Social service")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Urgent")
+
+
+class NeedStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("need status", "New")
+    QUALIFIED = "qualified", pgettext_lazy("need status", "Qualified")
+    MATCHING = "matching", pgettext_lazy("need status", "Matching")
+    PLANNED = "planned", pgettext_lazy("need status", "Planned")
+    DONE = "done", pgettext_lazy("need status", "Done")
+    CLOSED = "closed", pgettext_lazy("need status", "Closed")
+    REFUSED = "refused", pgettext_lazy("need status", "Refused")
+    REDIRECTED = "redirected", pgettext_lazy("need status", "Redirected")
+    CANCELLED = "cancelled", pgettext_lazy("need status", "Cancelled")
+
+
+class NeedSource(models.TextChoices):
+    PUBLIC_FORM = "public_form", _("Public form")
+    REFERRAL = "referral", _("Referral")
+    STAFF = "staff", _("Entered by the town hall")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("proposal status", "Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("proposal status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+    EXPIRED = "expired", pgettext_lazy("proposal status", "Expired")
+    DONE = "done", pgettext_lazy("proposal status", "Done")
+    NO_SHOW = "no_show", pgettext_lazy("proposal status", "No-show")
+    CANCELLED = "cancelled", pgettext_lazy("proposal status", "Cancelled")
+
+
+class ConsentPurpose(models.TextChoices):
+    CHARTER = "charter", _("Volunteer charter")
+    DATA_PROCESSING = "data_processing", _("Processing of personal data")
+    CONTACT_SHARING = "contact_sharing", _("Sharing contact details after acceptance")
+    PUBLISH_NAME = "publish_name", _("Publication of the first name")
+    PUBLISH_PHOTO = "publish_photo", _("Publication of photos")
+    NEWSLETTER = "newsletter", _("Newsletters")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class DayPeriod(models.IntegerChoices):
+    MORNING = 0, _("morning")
+    AFTERNOON = 1, _("afternoon")
+    EVENING = 2, _("evening")

@@ -1,0 +1,515 @@
+"""The Heure Civique back office, built with wagtail-modeladmin.
+
+All modeladmin code lives in this module so that a move to Wagtail's ViewSets touches
+nothing else. Every list, inspect, edit, delete, history view and export goes through the
+commune scoping of ``scoping.py``: an object of another commune is a 404, whatever the URL.
+"""
+
+from django import forms
+from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.utils import quote
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail_modeladmin.helpers import ButtonHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import (
+    CreateView,
+    DeleteView,
+    EditView,
+    InspectView,
+    InstanceSpecificView,
+)
+
+from .fields import FlagsField
+from .history import HistoryFormatter
+from .models import (
+    Beneficiary,
+    Category,
+    Commune,
+    CommuneMembership,
+    Consent,
+    HoursRecord,
+    Need,
+    Partner,
+    Proposal,
+    Skill,
+    Volunteer,
+)
+from .personal_data import registry
+from .scoping import CommuneScopedQuerySet, communes_for_user
+from .settings import get_setting
+
+
+# --- Forms ------------------------------------------------------------------------------
+
+
+class ScopedAdminModelForm(WagtailAdminModelForm):
+    """Offers only related records of the user's communes in every choice field.
+
+    A référent cannot attach a volunteer, need or beneficiary of another commune, even
+    by forging the POST: the value is refused as an invalid choice.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            queryset = getattr(form_field, "queryset", None)
+            if isinstance(queryset, CommuneScopedQuerySet) and self.for_user is not None:
+                form_field.queryset = queryset.for_user(self.for_user)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class ScopedInstanceMixin:
+    """Raises 404 for an object outside the user's communes (checked after login)."""
+
+    def check_action_permitted(self, user):
+        manager = self.model._default_manager
+        if isinstance(manager.get_queryset(), CommuneScopedQuerySet):
+            if not manager.for_user(user).filter(pk=self.instance.pk).exists():
+                raise Http404
+        return super().check_action_permitted(user)
+
+
+class ChangeReasonMixin:
+    """Writes the history row of a form save with the acting user and a reason."""
+
+    change_reason = ""
+
+    def form_valid(self, form):
+        form.instance._change_reason = str(self.change_reason)
+        for attribute in ("created_by", "recorded_by", "proposed_by"):
+            if hasattr(form.instance, attribute) and getattr(form.instance, f"{attribute}_id") is None:
+                setattr(form.instance, attribute, self.request.user)
+        with transaction.atomic():
+            return super().form_valid(form)
+
+
+class HeureCiviqueCreateView(ChangeReasonMixin, CreateView):
+    change_reason = _("Created in the back office")
+
+
+class HeureCiviqueEditView(ScopedInstanceMixin, ChangeReasonMixin, EditView):
+    change_reason = _("Changed in the back office")
+
+
+class DeletionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the deletion"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Kept in the history with your name, so that the deletion can be explained later."),
+        error_messages={"required": _("Say why this record is deleted.")},
+    )
+
+
+class HeureCiviqueDeleteView(ScopedInstanceMixin, DeleteView):
+    """Deletion asks for a reason, written to the history row that keeps the record."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("reason_form", DeletionReasonForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = DeletionReasonForm(request.POST)
+        if not form.is_valid():
+            response = self.render_to_response(self.get_context_data(reason_form=form))
+            response.status_code = 400
+            return response
+        self.instance._change_reason = _gettext("Deleted in the back office: %(reason)s") % {
+            "reason": form.cleaned_data["reason"]
+        }
+        return super().post(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/delete.html"]
+
+
+class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
+    """Inspect view that hides sensitive fields and reads bit-mask fields aloud."""
+
+    def get_fields_dict(self):
+        hidden = registry.hidden_fields(self.model, self.request.user)
+        return [
+            self.get_dict_for_field(name)
+            for name in self.model_admin.get_inspect_view_fields()
+            if name not in hidden
+        ]
+
+    def get_field_display_value(self, field_name, field=None):
+        if isinstance(field, FlagsField):
+            labels = field.labels(getattr(self.instance, field_name))
+            return ", ".join(str(label) for label in labels) or self.model_admin.get_empty_value_display(field_name)
+        return super().get_field_display_value(field_name, field)
+
+
+class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
+    """Field-level history from django-simple-history: who, when, what, why."""
+
+    page_title = _("History")
+
+    def check_action_permitted(self, user):
+        return super().check_action_permitted(user) and self.permission_helper.user_can_inspect_obj(
+            user, self.instance
+        )
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/history.html"]
+
+    def get_page_subtitle(self):
+        return str(self.instance)
+
+    def get_context_data(self, **kwargs):
+        page_size = get_setting("HISTORY_PAGE_SIZE")
+        records = self.instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+        page = Paginator(records, page_size).get_page(self.request.GET.get("p"))
+        start = (page.number - 1) * page_size
+        # One record more than the page, to diff the page's oldest row against.
+        window = list(records[start : start + page_size + 1])
+        formatter = HistoryFormatter(self.model, self.request.user)
+        context = {
+            "instance": self.instance,
+            "entries": formatter.entries(window, page_size),
+            "page_obj": page,
+            "inspect_url": self.url_helper.get_action_url("inspect", self.pk_quoted),
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+
+class HeureCiviqueButtonHelper(ButtonHelper):
+    def history_button(self, pk, classnames_add=None, classnames_exclude=None):
+        classnames = self.finalise_classname(
+            ["button-secondary"] + (classnames_add or []), classnames_exclude or []
+        )
+        return {
+            "url": self.url_helper.get_action_url("history", quote(pk)),
+            "label": _gettext("History"),
+            "classname": classnames,
+            "title": _gettext("History of this %(object)s") % {"object": self.verbose_name},
+        }
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        exclude = exclude or []
+        if "history" not in exclude and self.permission_helper.user_can_inspect_obj(self.request.user, obj):
+            buttons.append(self.history_button(obj.pk, classnames_add, classnames_exclude))
+        return buttons
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+class CommuneListFilter(SimpleListFilter):
+    """Lists only the user's communes (a plain related filter would leak every name)."""
+
+    title = _("commune")
+    parameter_name = "commune"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), c.name) for c in communes_for_user(request.user).only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            path = queryset.model.commune_path
+            return queryset.filter(**{path: self.value()})
+        return queryset
+
+
+# --- ModelAdmins ------------------------------------------------------------------------
+
+
+class HeureCiviqueModelAdmin(ModelAdmin):
+    """Scoped to the user's communes; inspect, history and spreadsheet exports on."""
+
+    inspect_view_enabled = True
+    history_view_enabled = True
+    add_to_settings_menu = False
+    exclude_from_explorer = False
+    create_view_class = HeureCiviqueCreateView
+    edit_view_class = HeureCiviqueEditView
+    delete_view_class = HeureCiviqueDeleteView
+    inspect_view_class = HeureCiviqueInspectView
+    history_view_class = HeureCiviqueHistoryView
+    button_helper_class = HeureCiviqueButtonHelper
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if isinstance(queryset, CommuneScopedQuerySet):
+            queryset = queryset.for_user(request.user)
+        return queryset
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=ScopedAdminModelForm)
+
+    def get_inspect_view_fields(self):
+        return self.inspect_view_fields or [
+            f.name
+            for f in self.model._meta.get_fields()
+            if (f.concrete or f.many_to_many) and not f.auto_created and f.name != "id"
+        ]
+
+
+class CommuneAdmin(HeureCiviqueModelAdmin):
+    model = Commune
+    menu_icon = "home"
+    menu_order = 100
+    list_display = ("name", "insee_code", "departement", "postcodes", "is_active")
+    list_filter = ("departement", "is_active")
+    search_fields = ("name", "insee_code", "postcodes")
+    list_export = ("name", "insee_code", "departement", "postcodes", "monthly_solicitation_cap", "sla_days", "is_active")
+    export_filename = "communes"
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("insee_code")]),
+        FieldRowPanel([FieldPanel("departement"), FieldPanel("postcodes")]),
+        FieldPanel("root_page"),
+        MultiFieldPanel(
+            [FieldPanel("monthly_solicitation_cap"), FieldPanel("sla_days"), FieldPanel("charter_version")],
+            heading=_("Programme settings"),
+        ),
+        FieldPanel("is_active"),
+    ]
+
+
+class CommuneMembershipAdmin(HeureCiviqueModelAdmin):
+    model = CommuneMembership
+    menu_label = _("Staff of the communes")
+    menu_icon = "group"
+    menu_order = 110
+    list_display = ("user", "commune", "role")
+    list_filter = (CommuneListFilter, "role")
+    list_select_related = ("user", "commune")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
+    list_export = ("user", "commune", "role")
+    export_filename = "membres-communes"
+    panels = [FieldPanel("commune"), FieldPanel("user"), FieldPanel("role")]
+
+
+class VolunteerAdmin(HeureCiviqueModelAdmin):
+    model = Volunteer
+    menu_icon = "user"
+    menu_order = 200
+    list_display = ("__str__", "commune", "postcode", "frequency", "status", "created_at")
+    list_filter = (CommuneListFilter, "status", "frequency", "skills")
+    list_select_related = ("commune",)
+    search_fields = ("first_name", "last_name", "email", "postcode", "neighbourhood")
+    list_export = (
+        "first_name", "last_name", "email", "phone", "commune", "postcode", "neighbourhood",
+        "frequency", "radius_km", "status", "charter_version_accepted", "created_at",
+    )
+    export_filename = "volontaires"
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("commune"),
+                FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("neighbourhood")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("skills"),
+                FieldPanel("action_kinds"),
+                FieldPanel("availability"),
+                FieldRowPanel([FieldPanel("frequency"), FieldPanel("radius_km")]),
+            ],
+            heading=_("Commitment"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("status"), FieldPanel("charter_version_accepted"), FieldPanel("notes")],
+            heading=_("Follow-up"),
+        ),
+    ]
+
+
+class BeneficiaryAdmin(HeureCiviqueModelAdmin):
+    model = Beneficiary
+    menu_icon = "user"
+    menu_order = 300
+    list_display = ("__str__", "commune", "postcode", "referred_by", "created_at")
+    list_filter = (CommuneListFilter,)
+    list_select_related = ("commune", "referred_by")
+    search_fields = ("first_name", "last_name", "postcode")
+    # Sensitive notes never leave through an export.
+    list_export = ("first_name", "last_name", "phone", "email", "address", "postcode", "commune", "referred_by", "created_at")
+    export_filename = "beneficiaires"
+    panels = [
+        FieldPanel("commune"),
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        FieldRowPanel([FieldPanel("address"), FieldPanel("postcode")]),
+        FieldPanel("referred_by"),
+        FieldPanel("sensitive_notes", permission="wagtail_heurecivique.view_sensitive_notes"),
+    ]
+
+
+class PartnerAdmin(HeureCiviqueModelAdmin):
+    model = Partner
+    menu_icon = "site"
+    menu_order = 400
+    list_display = ("name", "kind", "commune", "contact_name", "can_refer")
+    list_filter = (CommuneListFilter, "kind", "can_refer")
+    list_select_related = ("commune",)
+    search_fields = ("name", "contact_name", "email")
+    list_export = ("name", "kind", "commune", "contact_name", "email", "phone", "address", "can_refer")
+    export_filename = "partenaires"
+    panels = [
+        FieldPanel("commune"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("address"),
+        FieldPanel("can_refer"),
+    ]
+
+
+class NeedAdmin(HeureCiviqueModelAdmin):
+    model = Need
+    menu_icon = "help"
+    menu_order = 500
+    list_display = ("title", "commune", "kind", "category", "urgency", "status", "created_at")
+    list_filter = (CommuneListFilter, "status", "kind", "urgency", "category", "source")
+    list_select_related = ("commune", "category")
+    search_fields = ("title", "description", "place")
+    list_export = (
+        "title", "commune", "kind", "category", "source", "urgency", "status",
+        "wished_start", "wished_end", "estimated_minutes", "volunteers_wanted", "postcode", "created_at",
+    )
+    export_filename = "besoins"
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("commune"),
+                FieldPanel("title"),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]),
+                FieldPanel("description"),
+                FieldPanel("skills"),
+            ],
+            heading=_("The need"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("beneficiary"),
+                FieldRowPanel([FieldPanel("source"), FieldPanel("referrer")]),
+                FieldRowPanel([FieldPanel("referrer_name"), FieldPanel("referrer_email")]),
+            ],
+            heading=_("Who for, raised by whom"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("urgency"), FieldPanel("volunteers_wanted")]),
+                FieldRowPanel([FieldPanel("wished_start"), FieldPanel("wished_end")]),
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("place"), FieldPanel("postcode")]),
+            ],
+            heading=_("When and where"),
+        ),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_reason")], heading=_("Status")),
+    ]
+
+
+class ProposalAdmin(HeureCiviqueModelAdmin):
+    model = Proposal
+    menu_icon = "link"
+    menu_order = 600
+    list_display = ("need", "volunteer", "status", "proposed_at", "answered_at")
+    list_filter = (CommuneListFilter, "status")
+    list_select_related = ("need", "volunteer")
+    search_fields = ("need__title", "volunteer__first_name", "volunteer__last_name")
+    list_export = ("need", "volunteer", "status", "score", "proposed_at", "answered_at", "rating")
+    export_filename = "mises-en-relation"
+    panels = [
+        FieldRowPanel([FieldPanel("need"), FieldPanel("volunteer")]),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("answered_at")]),
+        FieldPanel("rating"),
+        FieldPanel("volunteer_feedback"),
+        FieldPanel("beneficiary_feedback"),
+    ]
+
+
+class HoursRecordAdmin(HeureCiviqueModelAdmin):
+    model = HoursRecord
+    menu_icon = "time"
+    menu_order = 700
+    list_display = ("volunteer", "date", "minutes", "description")
+    list_filter = (CommuneListFilter,)
+    list_select_related = ("volunteer",)
+    search_fields = ("volunteer__first_name", "volunteer__last_name", "description")
+    list_export = ("volunteer", "date", "minutes", "description", "proposal")
+    export_filename = "heures-donnees"
+    panels = [
+        FieldPanel("volunteer"),
+        FieldPanel("proposal"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("minutes")]),
+        FieldPanel("description"),
+    ]
+
+
+class ConsentAdmin(HeureCiviqueModelAdmin):
+    model = Consent
+    menu_icon = "tick-inverse"
+    menu_order = 800
+    list_display = ("__str__", "purpose", "text_version", "given_at", "withdrawn_at")
+    list_filter = (CommuneListFilter, "purpose")
+    list_select_related = ("volunteer", "beneficiary")
+    search_fields = ("volunteer__last_name", "beneficiary__last_name", "given_by")
+    list_export = ("volunteer", "beneficiary", "purpose", "text_version", "given_at", "given_by", "withdrawn_at")
+    export_filename = "consentements"
+    panels = [
+        FieldRowPanel([FieldPanel("volunteer"), FieldPanel("beneficiary")]),
+        FieldRowPanel([FieldPanel("purpose"), FieldPanel("text_version")]),
+        FieldRowPanel([FieldPanel("given_at"), FieldPanel("given_by")]),
+        FieldPanel("withdrawn_at"),
+    ]
+
+
+class CategoryAdmin(HeureCiviqueModelAdmin):
+    model = Category
+    menu_icon = "tag"
+    menu_order = 900
+    list_display = ("name", "action_kind")
+    search_fields = ("name",)
+    list_export = ("name", "slug", "action_kind", "description")
+    export_filename = "categories"
+    prepopulated_fields = {"slug": ("name",)}
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("action_kind"), FieldPanel("description")]
+
+
+class SkillAdmin(HeureCiviqueModelAdmin):
+    model = Skill
+    menu_icon = "pick"
+    menu_order = 910
+    list_display = ("name", "category")
+    list_filter = ("category",)
+    list_select_related = ("category",)
+    search_fields = ("name",)
+    list_export = ("name", "slug", "category")
+    export_filename = "competences"
+    prepopulated_fields = {"slug": ("name",)}
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("category")]
+
+
+class HeureCiviqueAdminGroup(ModelAdminGroup):
+    menu_label = _("Heure Civique")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        NeedAdmin,
+        ProposalAdmin,
+        VolunteerAdmin,
+        BeneficiaryAdmin,
+        PartnerAdmin,
+        HoursRecordAdmin,
+        ConsentAdmin,
+        CommuneAdmin,
+        CommuneMembershipAdmin,
+        CategoryAdmin,
+        SkillAdmin,
+    )

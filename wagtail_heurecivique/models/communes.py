@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import MembershipRole
+from ..scoping import CommuneScopedQuerySet
+from ..settings import get_setting
+from ..validators import validate_departement, validate_insee_code, validate_postcode_list
+from .base import history_records
+
+
+def default_monthly_cap():
+    return get_setting("DEFAULT_MONTHLY_SOLICITATION_CAP")
+
+
+def default_sla_days():
+    return get_setting("DEFAULT_SLA_DAYS")
+
+
+class Commune(models.Model):
+    """A commune running the programme: the tenant every other record belongs to."""
+
+    name = models.CharField(_("name"), max_length=150)
+    insee_code = models.CharField(
+        _("INSEE code"), max_length=5, unique=True, validators=[validate_insee_code]
+    )
+    postcodes = models.CharField(
+        _("postcodes"),
+        max_length=255,
+        validators=[validate_postcode_list],
+        help_text=_("One or more postcodes, separated by commas."),
+    )
+    departement = models.CharField(
+        _("département"), max_length=3, validators=[validate_departement]
+    )
+    root_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("public root page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        # A page does not need to know which commune points at it.
+        related_name="+",
+    )
+    monthly_solicitation_cap = models.PositiveSmallIntegerField(
+        _("monthly solicitation cap"),
+        default=default_monthly_cap,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("How many proposals a volunteer may receive per month at most."),
+    )
+    sla_days = models.PositiveSmallIntegerField(
+        _("days before escalation"),
+        default=default_sla_days,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A workflow step older than this is escalated."),
+    )
+    charter_version = models.CharField(
+        _("charter version"),
+        max_length=20,
+        default="1",
+        help_text=_("Version of the volunteer charter volunteers accept now."),
+    )
+    is_active = models.BooleanField(_("programme running"), default=True)
+
+    commune_path = "pk"
+    objects = CommuneScopedQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+        permissions = [("view_all_communes", _("Can see the data of every commune"))]
+
+    def __str__(self):
+        return f"{self.name} ({self.insee_code})"
+
+    @property
+    def postcode_list(self):
+        return [code for code in self.postcodes.replace(";", ",").replace(" ", ",").split(",") if code]
+
+    def save(self, *args, **kwargs):
+        self.postcodes = ", ".join(self.postcode_list)
+        super().save(*args, **kwargs)
+
+
+class CommuneMembership(models.Model):
+    """A staff user's role in a commune; it decides which communes they see."""
+
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="heurecivique_memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+
+    commune_path = "commune"
+    objects = CommuneScopedQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("commune membership")
+        verbose_name_plural = _("commune memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "user", "role"], name="heurecivique_unique_membership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.commune.name}"

@@ -1,0 +1,54 @@
+"""Commune scoping: the one place that decides which rows a staff user may see.
+
+Every admin list, inspect view, export, workflow queue and report filters through
+``Model.objects.for_user(user)``. A référent sees the communes they are a member of;
+département coordinators (``view_all_communes``) and superusers see every commune.
+"""
+
+from django.db import models
+
+from .enums import MembershipRole
+
+VIEW_ALL_COMMUNES = "wagtail_heurecivique.view_all_communes"
+
+
+def sees_all_communes(user):
+    return bool(
+        user
+        and user.is_active
+        and (user.is_superuser or user.has_perm(VIEW_ALL_COMMUNES))
+    )
+
+
+def commune_ids_for(user, roles=(MembershipRole.REFERENT,)):
+    """A subquery of the ids of the communes where ``user`` holds one of ``roles``."""
+    from .models import CommuneMembership
+
+    return CommuneMembership.objects.filter(
+        user=user, user__is_active=True, role__in=roles
+    ).values("commune_id")
+
+
+def communes_for_user(user, roles=(MembershipRole.REFERENT,)):
+    """The communes ``user`` may work on, as a queryset of Commune."""
+    from .models import Commune
+
+    return Commune.objects.for_user(user, roles)
+
+
+class CommuneScopedQuerySet(models.QuerySet):
+    """QuerySet of a model whose ``commune_path`` leads to its Commune."""
+
+    def for_user(self, user, roles=(MembershipRole.REFERENT,)):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if sees_all_communes(user):
+            return self
+        path = self.model.commune_path
+        return self.filter(**{f"{path}__in": commune_ids_for(user, roles)})
+
+
+def user_can_access(user, obj, roles=(MembershipRole.REFERENT,)):
+    """Whether ``obj`` (any scoped model instance) lies in ``user``'s communes."""
+    manager = type(obj)._default_manager
+    return manager.for_user(user, roles).filter(pk=obj.pk).exists()

@@ -1,0 +1,23 @@
+"""The plugin's settings, all read here with their defaults.
+
+Set them in the project's settings as ``WAGTAIL_HEURECIVIQUE = {"KEY": value}``;
+each key is documented in the README.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Proposals a volunteer may receive per month, for a new commune.
+    "DEFAULT_MONTHLY_SOLICITATION_CAP": 2,
+    # Days a workflow step may wait before it is escalated, for a new commune.
+    "DEFAULT_SLA_DAYS": 7,
+    # Rows per page in the back-office history view.
+    "HISTORY_PAGE_SIZE": 50,
+}
+
+
+def get_setting(name):
+    overrides = getattr(settings, "WAGTAIL_HEURECIVIQUE", {}) or {}
+    if name in overrides:
+        return overrides[name]
+    return DEFAULTS[name]

@@ -1,0 +1,77 @@
+"""Validators for French administrative data, with messages a person understands."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+validate_postcode = RegexValidator(
+    r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$",
+    _("Enter a French postcode of five digits, for example 75011."),
+    code="invalid_postcode",
+)
+
+validate_insee_code = RegexValidator(
+    r"^(?:2[AB]\d{3}|(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2})$",
+    _("Enter the commune's INSEE code: five characters, for example 69123 or 2A004."),
+    code="invalid_insee_code",
+)
+
+validate_departement = RegexValidator(
+    r"^(?:0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$",
+    _("Enter a département number, for example 01, 2A or 974."),
+    code="invalid_departement",
+)
+
+_PHONE_STRIP = re.compile(r"[\s.\-()]")
+_PHONE_RE = re.compile(r"^(?:0|\+33|0033)[1-9]\d{8}$")
+
+
+def normalise_phone(value):
+    """Return the number as ``0X XX XX XX XX``, the form French staff read aloud."""
+    digits = _PHONE_STRIP.sub("", value or "")
+    if not _PHONE_RE.match(digits):
+        return value
+    national = "0" + digits[-9:]
+    return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+
+
+def validate_phone(value):
+    digits = _PHONE_STRIP.sub("", value or "")
+    if not _PHONE_RE.match(digits):
+        raise ValidationError(
+            _("Enter a French phone number of ten digits, for example 06 12 34 56 78."),
+            code="invalid_phone",
+        )
+
+
+def validate_postcode_list(value):
+    codes = [code for code in re.split(r"[\s,;]+", value or "") if code]
+    if not codes:
+        raise ValidationError(_("Enter at least one postcode."), code="required")
+    for code in codes:
+        validate_postcode(code)
+
+
+@deconstructible
+class NotInFutureValidator:
+    """Refuses a date or datetime after today (hours given, consent recorded…)."""
+
+    message = _("This date cannot be in the future.")
+    code = "date_in_future"
+
+    def __call__(self, value):
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if value > timezone.localdate():
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, NotInFutureValidator)
+
+
+validate_not_in_future = NotInFutureValidator()

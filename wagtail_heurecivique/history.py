@@ -56,12 +56,40 @@ class HistoryFormatter:
     def __init__(self, model, user):
         self.model = model
         self.hidden = registry.hidden_fields(model, user)
-        self.history_fields = {f.name for f in model.history.model._meta.get_fields()}
+        history_model = model.history.model
+        self.history_fields = {f.name for f in history_model._meta.get_fields()} | {
+            f.name for f in getattr(history_model, "_history_m2m_fields", ())
+        }
         self._pending = {}  # related model -> set of pks to fetch
         self._resolved = {}
 
+    @property
+    def m2m_names(self):
+        return [f.name for f in self._tracked_fields() if f.many_to_many]
+
+    def prepare(self, records):
+        """The history queryset with what ``entries`` reads, fetched once for the page."""
+        return records.select_related("history_user")
+
+    def _load_m2m(self, window):
+        """Many-to-many rows of every record in the window: one query per field.
+
+        simple-history puts a manager, not a relation, on the historical model, so
+        ``prefetch_related`` cannot reach these rows.
+        """
+        history_model = self.model.history.model
+        ids = [record.history_id for record in window]
+        self._m2m_rows = {}
+        for name in self.m2m_names:
+            m2m_model = vars(history_model)[name].model
+            target = self.model._meta.get_field(name).m2m_reverse_field_name()
+            rows = m2m_model.objects.filter(history_id__in=ids).values_list("history_id", f"{target}_id")
+            for history_id, pk in rows:
+                self._m2m_rows.setdefault((name, history_id), []).append(pk)
+
     def entries(self, window, page_size):
         """``window`` holds the page's records (newest first) and one older record."""
+        self._load_m2m(window)
         raw = []
         for index, record in enumerate(window[:page_size]):
             older = window[index + 1] if index + 1 < len(window) else None
@@ -89,29 +117,24 @@ class HistoryFormatter:
             # A creation: show what the record started with.
             initial = [(model_field, INITIAL, self._value(record, model_field)) for model_field in self._tracked_fields()]
             return [change for change in initial if change[2] not in (None, "", [], 0)]
-        delta = record.diff_against(older)
-        changes = []
-        for change in delta.changes:
-            model_field = self.model._meta.get_field(change.field)
-            old, new = change.old, change.new
+        # Many-to-many values are compared from the rows loaded for the whole window:
+        # simple-history's diff would query them again for every record.
+        delta = record.diff_against(older, excluded_fields=self.m2m_names)
+        changes = [(self.model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
+        for model_field in self._tracked_fields():
             if model_field.many_to_many:
-                old, new = self._m2m_pks(model_field, old), self._m2m_pks(model_field, new)
-            changes.append((model_field, old, new))
+                old, new = self._value(older, model_field), self._value(record, model_field)
+                if sorted(old) != sorted(new):
+                    changes.append((model_field, old, new))
         return [self._queue(change) for change in changes]
 
     def _value(self, record, model_field):
         if model_field.many_to_many:
-            through = getattr(record, model_field.name)
-            target = model_field.m2m_reverse_field_name()
-            return self._queue_m2m(model_field, [getattr(row, f"{target}_id") for row in through.all()])
+            return self._queue_m2m(model_field, self._m2m_rows.get((model_field.name, record.history_id), []))
         value = getattr(record, model_field.attname)
         if model_field.is_relation and value is not None:
             self._pending.setdefault(model_field.related_model, set()).add(value)
         return value
-
-    def _m2m_pks(self, model_field, rows):
-        target = model_field.m2m_reverse_field_name()
-        return [row[target] for row in rows or []]
 
     def _queue_m2m(self, model_field, pks):
         self._pending.setdefault(model_field.related_model, set()).update(pks)

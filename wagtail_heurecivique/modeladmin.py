@@ -9,8 +9,10 @@ from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -68,6 +70,12 @@ class ScopedAdminModelForm(WagtailAdminModelForm):
 
 class ScopedInstanceMixin:
     """Raises 404 for an object outside the user's communes (checked after login)."""
+
+    def __init__(self, model_admin, instance_pk):
+        try:
+            super().__init__(model_admin, instance_pk)
+        except (ValueError, ValidationError):
+            raise Http404 from None  # a malformed id in the URL, not a server error
 
     def check_action_permitted(self, user):
         manager = self.model._default_manager
@@ -167,12 +175,12 @@ class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
 
     def get_context_data(self, **kwargs):
         page_size = get_setting("HISTORY_PAGE_SIZE")
-        records = self.instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+        formatter = HistoryFormatter(self.model, self.request.user)
+        records = self.instance.history.order_by("-history_date", "-history_id")
         page = Paginator(records, page_size).get_page(self.request.GET.get("p"))
         start = (page.number - 1) * page_size
         # One record more than the page, to diff the page's oldest row against.
-        window = list(records[start : start + page_size + 1])
-        formatter = HistoryFormatter(self.model, self.request.user)
+        window = list(formatter.prepare(records)[start : start + page_size + 1])
         context = {
             "instance": self.instance,
             "entries": formatter.entries(window, page_size),
@@ -238,6 +246,10 @@ class HeureCiviqueModelAdmin(ModelAdmin):
     inspect_view_class = HeureCiviqueInspectView
     history_view_class = HeureCiviqueHistoryView
     button_helper_class = HeureCiviqueButtonHelper
+
+    def get_menu_label(self):
+        # modeladmin title-cases the plural ("Mises En Relation"): not French usage.
+        return self.menu_label or capfirst(self.model._meta.verbose_name_plural)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

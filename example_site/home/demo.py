@@ -11,6 +11,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from wagtail_heurecivique.enums import ActionKind, DayPeriod, Frequency, MembershipRole, NeedSource, NeedStatus, PartnerKind
@@ -150,7 +151,7 @@ class DemoBuilder:
                     intro="<p>Donnez une heure par mois pour une action citoyenne ou solidaire près de chez vous.</p>",
                 )
             )
-            self.log("Page d'accueil de démonstration créée.")
+            self.log(_("Demo home page created."))
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(hostname="localhost", port=8000, root_page=home, is_default_site=True, site_name="Heure Civique")
@@ -176,7 +177,7 @@ class DemoBuilder:
         if created:
             user.set_password(PASSWORD)
             user.save()
-            self.log(f"Utilisateur « {username} » créé (mot de passe : {PASSWORD}).")
+            self.log(_("User “%(username)s” created (password: %(password)s).") % {"username": username, "password": PASSWORD})
         return user
 
     def _catalogue(self):

@@ -1,0 +1,64 @@
+"""The example site's demo command: complete, idempotent, all-or-nothing."""
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from wagtail.models import Site
+
+from example_site.home.demo import REASON, DemoBuilder
+from example_site.home.models import HomePage
+from wagtail_heurecivique.enums import NeedStatus
+from wagtail_heurecivique.models import Commune, HoursRecord, Need, Proposal, Volunteer
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (Commune, Volunteer, Need, Proposal, HoursRecord)}
+
+
+@pytest.mark.django_db
+def test_demo_builds_the_example_programme_and_is_idempotent(django_user_model):
+    call_command("load_demo", stdout=mock.Mock())
+    first = counts()
+    assert first["Commune"] == 2
+    assert first["Volunteer"] == 40
+    assert first["Need"] >= 25
+    assert len(set(Need.objects.values_list("status", flat=True))) >= 6
+    assert Volunteer.objects.values("availability").distinct().count() > 20
+    assert django_user_model.objects.get(username="admin").check_password("changeme")
+    assert isinstance(Site.objects.get(is_default_site=True).root_page.specific, HomePage)
+
+    call_command("load_demo", stdout=mock.Mock())
+    assert counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_history_is_written_with_user_and_reason_including_bulk_writes():
+    call_command("load_demo", stdout=mock.Mock())
+    for model in (Volunteer, Need, Proposal, HoursRecord):
+        rows = model.history.all()
+        assert rows.exists(), model
+        assert not rows.exclude(history_change_reason=REASON).filter(history_type="+").exists(), model
+        assert not rows.filter(history_user__isnull=True).exists(), model
+    # Proposals and hours were created in bulk: one history row each, all the same.
+    assert Proposal.history.count() == Proposal.objects.count()
+    assert HoursRecord.history.count() == HoursRecord.objects.count() > 0
+    assert Proposal.objects.filter(need__status=NeedStatus.DONE).exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_demo_run_writes_nothing_and_says_why_in_french():
+    with mock.patch.object(
+        DemoBuilder, "_proposals_and_hours", side_effect=ValidationError("Adresse invalide")
+    ), pytest.raises(CommandError) as error:
+        call_command("load_demo", stdout=mock.Mock())
+    assert "rien n'a été écrit" in str(error.value)
+    assert "Adresse invalide" in str(error.value)
+    assert counts() == {"Commune": 0, "Volunteer": 0, "Need": 0, "Proposal": 0, "HoursRecord": 0}
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_nonsensical_size():
+    with pytest.raises(CommandError):
+        call_command("load_demo", "--volunteers-per-commune=0", stdout=mock.Mock())

@@ -49,6 +49,7 @@ serve: install
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: compilemessages
+	@scripts/install-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 benchmark: compilemessages

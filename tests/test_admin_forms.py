@@ -95,3 +95,16 @@ def test_unknown_object_is_a_404_not_a_500(client, referent_a):
     client.force_login(referent_a)
     assert client.get(VOLUNTEERS.get_action_url("inspect", 999999)).status_code == 404
     assert client.get(VOLUNTEERS.get_action_url("history", "abc")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_exports_read_like_the_screens(client, commune_a, referent_a):
+    factories.volunteer(commune_a, first_name="Inès", status="active", frequency="weekly")
+    client.force_login(referent_a)
+    csv = b"".join(client.get(VOLUNTEERS.index_url + "?export=csv").streaming_content).decode()
+    header, row = csv.splitlines()[:2]
+    assert header.startswith("Prénom,Nom,Adresse e-mail")
+    assert "Actif" in row and "Hebdomadaire" in row and "Inès" in row
+    response = client.get(VOLUNTEERS.index_url + "?export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "volontaires.xlsx" in response["Content-Disposition"]

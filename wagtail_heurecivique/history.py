@@ -8,7 +8,7 @@ masking the sensitive fields the reader may not see.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import FlagsField
@@ -180,6 +180,8 @@ class HistoryFormatter:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(model_field, models.BooleanField):
             return str(_("Yes") if value else _("No"))
-        if isinstance(model_field, (models.DateTimeField, models.DateField)):
+        if isinstance(model_field, models.DateTimeField):
+            return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+        if isinstance(model_field, models.DateField):
             return formats.localize(value)
         return str(value)

@@ -9,9 +9,11 @@ from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.admin.utils import label_for_field
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.http import Http404
+from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,7 @@ from wagtail_modeladmin.views import (
     CreateView,
     DeleteView,
     EditView,
+    IndexView,
     InspectView,
     InstanceSpecificView,
 )
@@ -150,6 +153,9 @@ class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
             if name not in hidden
         ]
 
+    def get_field_label(self, field_name, field=None):
+        return capfirst(super().get_field_label(field_name, field))
+
     def get_field_display_value(self, field_name, field=None):
         if isinstance(field, FlagsField):
             labels = field.labels(getattr(self.instance, field_name))
@@ -189,6 +195,32 @@ class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
         }
         context.update(kwargs)
         return super().get_context_data(**context)
+
+
+class HeureCiviqueIndexView(IndexView):
+    """Spreadsheet exports that read like the screens: French labels, not stored codes."""
+
+    def get_heading(self, queryset, field):
+        if field in self.export_headings:
+            return force_str(self.export_headings[field])
+        # modeladmin title-cases headings ("Code Postal"): not French usage.
+        return capfirst(force_str(label_for_field(field, model=self.model, model_admin=self.model_admin)))
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in self.list_export:
+            try:
+                model_field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            value = getattr(item, model_field.attname, None)
+            if isinstance(model_field, FlagsField):
+                row[name] = ", ".join(str(label) for label in model_field.labels(value))
+            elif model_field.choices and value not in (None, ""):
+                row[name] = force_str(getattr(item, f"get_{name}_display")())
+            elif isinstance(model_field, models.BooleanField):
+                row[name] = _gettext("Yes") if value else _gettext("No")
+        return row
 
 
 class HeureCiviqueButtonHelper(ButtonHelper):
@@ -240,6 +272,7 @@ class HeureCiviqueModelAdmin(ModelAdmin):
     history_view_enabled = True
     add_to_settings_menu = False
     exclude_from_explorer = False
+    index_view_class = HeureCiviqueIndexView
     create_view_class = HeureCiviqueCreateView
     edit_view_class = HeureCiviqueEditView
     delete_view_class = HeureCiviqueDeleteView
@@ -329,7 +362,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("skills"),
+                FieldPanel("skills", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("action_kinds"),
                 FieldPanel("availability"),
                 FieldRowPanel([FieldPanel("frequency"), FieldPanel("radius_km")]),
@@ -403,7 +436,7 @@ class NeedAdmin(HeureCiviqueModelAdmin):
                 FieldPanel("title"),
                 FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]),
                 FieldPanel("description"),
-                FieldPanel("skills"),
+                FieldPanel("skills", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("The need"),
         ),

@@ -1,0 +1,62 @@
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("HEURECIVIQUE_CHROMIUM", "/usr/bin/chromium")
+
+# Playwright's sync API keeps an asyncio loop on the main thread; the ORM calls made by
+# the tests and by the test-database teardown are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: CI must install Debian's chromium package.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.nodeid.split("::")[0]:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # A browser that asks for English: the French screens must not depend on it.
+    return {**browser_context_args, "locale": "en-GB"}
+
+
+@pytest.fixture
+def login(page, live_server):
+    def login_as(username, password="pass"):
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/admin/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name="S'identifier").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
+        return page
+
+    return login_as

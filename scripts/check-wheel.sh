@@ -22,13 +22,14 @@ required = [
     "wagtail_heurecivique/migrations/0001_initial.py",
     "wagtail_heurecivique/templates/wagtail_heurecivique/admin/history.html",
     "wagtail_heurecivique/templates/wagtail_heurecivique/admin/delete.html",
+    "wagtail_heurecivique/static/wagtail_heurecivique/css/history.css",
 ]
 missing = [name for name in required if name not in names]
 forbidden = [name for name in names if name.startswith(("tests/", "example_site/"))]
 groups = {}
 for name in names:
     top = name.split("/")[0]
-    kind = "python" if name.endswith(".py") else "catalog" if name.endswith((".po", ".mo")) else "template" if name.endswith(".html") else "other"
+    kind = "python" if name.endswith(".py") else "catalog" if name.endswith((".po", ".mo")) else "template" if name.endswith(".html") else "static" if "/static/" in name else "other"
     groups.setdefault((top, kind), 0)
     groups[(top, kind)] += 1
 for (top, kind), count in sorted(groups.items()):

@@ -163,3 +163,13 @@ def test_many_to_many_changes_appear_in_the_history(client, commune_a, referent_
     assert response.status_code == 302
     content = client.get(VOLUNTEERS.get_action_url("history", volunteer.pk)).content.decode()
     assert "<strong>Compétences</strong> : <del>—</del> → <ins>Courses</ins>" in content
+
+
+@pytest.mark.django_db
+def test_saving_an_untouched_form_writes_no_history_row(client, commune_a, referent_a):
+    client.force_login(referent_a)
+    client.post(VOLUNTEERS.create_url, volunteer_form(commune_a))
+    volunteer = Volunteer.objects.get()
+    response = client.post(VOLUNTEERS.get_action_url("edit", volunteer.pk), volunteer_form(commune_a))
+    assert response.status_code == 302
+    assert volunteer.history.count() == 1

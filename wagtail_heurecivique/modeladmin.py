@@ -7,10 +7,9 @@ commune scoping of ``scoping.py``: an object of another commune is a 404, whatev
 
 from django import forms
 from django.contrib.admin import SimpleListFilter
-from django.contrib.admin.utils import quote
-from django.core.paginator import Paginator
-from django.contrib.admin.utils import label_for_field
+from django.contrib.admin.utils import label_for_field, quote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.encoding import force_str
@@ -95,6 +94,9 @@ class ChangeReasonMixin:
 
     def form_valid(self, form):
         form.instance._change_reason = str(self.change_reason)
+        if form.instance.pk and not form.has_changed():
+            # Saving an untouched form is not a change worth a history row.
+            form.instance.skip_history_when_saving = True
         for attribute in ("created_by", "recorded_by", "proposed_by"):
             if hasattr(form.instance, attribute) and getattr(form.instance, f"{attribute}_id") is None:
                 setattr(form.instance, attribute, self.request.user)

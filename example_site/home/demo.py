@@ -124,7 +124,7 @@ class DemoBuilder:
         self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
         coordinator = self._user("coordination", "Élise", "Fontaine")
         coordinator.groups.add(group("coordinators"))
-        self._site()
+        self.build_site()
         self.skills = self._catalogue()
         for spec in COMMUNES:
             self._commune(spec)
@@ -135,7 +135,7 @@ class DemoBuilder:
             "proposals": Proposal.objects.count(),
         }
 
-    def _site(self):
+    def build_site(self):
         """Give the default site a home page of the example site instead of Wagtail's welcome page."""
         from wagtail.models import Page, Site
 

@@ -60,3 +60,15 @@ def login(page, live_server):
         return page
 
     return login_as
+
+
+@pytest.fixture
+def page_tree(transactional_db):
+    """Wagtail's locale and root page, as its migrations create them.
+
+    Transactional tests flush every table when they end, the tree included.
+    """
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code="fr")
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))

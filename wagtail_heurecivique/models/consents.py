@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,7 +8,7 @@ from ..enums import ConsentPurpose
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from ..validators import validate_not_in_future
-from .base import history_records
+from .base import history_records, staff_user_field
 from .communes import Commune
 from .people import Beneficiary, Volunteer
 
@@ -46,15 +45,7 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Fill in when someone agreed on the person's behalf (family, guardian)."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",  # Reached through people, never from the user.
-    )
+    recorded_by = staff_user_field(_("recorded by"))
     withdrawn_at = models.DateTimeField(
         _("withdrawn on"), null=True, blank=True, validators=[validate_not_in_future]
     )

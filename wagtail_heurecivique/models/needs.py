@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +8,7 @@ from ..enums import ActionKind, NeedSource, NeedStatus, ProposalStatus, Urgency
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from ..validators import validate_not_in_future, validate_postcode
-from .base import history_records
+from .base import history_records, staff_user_field
 from .communes import Commune
 from .people import Beneficiary, Partner, Volunteer
 
@@ -71,15 +70,7 @@ class Need(models.Model):
         _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.NEW, db_index=True
     )
     status_reason = models.TextField(_("reason for the status"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",  # No reverse accessor on users: needs are reached through communes.
-    )
+    created_by = staff_user_field(_("created by"))
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
@@ -143,15 +134,7 @@ class Proposal(models.Model):
     )
     proposed_at = models.DateTimeField(_("proposed on"), default=timezone.now, editable=False)
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",  # Reached through needs, never from the user.
-    )
+    proposed_by = staff_user_field(_("proposed by"))
     volunteer_feedback = models.TextField(_("volunteer's feedback"), blank=True)
     beneficiary_feedback = models.TextField(_("beneficiary's feedback"), blank=True)
     rating = models.PositiveSmallIntegerField(
@@ -198,15 +181,7 @@ class HoursRecord(models.Model):
         _("minutes given"), validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
     )
     description = models.CharField(_("description"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",  # Reached through volunteers, never from the user.
-    )
+    recorded_by = staff_user_field(_("recorded by"))
 
     commune_path = "volunteer__commune"
     objects = CommuneScopedQuerySet.as_manager()

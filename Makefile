@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 # Catalogs live inside the apps (so that they ship in the wheel) and in locale/.
 LOCALE_DIRS := wagtail_heurecivique workflows
 
-.PHONY: help install messages compilemessages demo serve test test-postgres benchmark migrations-check makemigrations wheel clean
+.PHONY: help install messages compilemessages demo serve test benchmark bench migrations-check makemigrations wheel clean
 
 help:
 	@echo "make demo       install, migrate SQLite, load demo data, serve http://127.0.0.1:8000 (admin / changeme)"
@@ -53,7 +53,9 @@ test: compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 benchmark: compilemessages
-	$(PY) -m pytest -m benchmark $(PYTEST_ARGS)
+	PY=$(PY) scripts/benchmark.sh $(PYTEST_ARGS)
+
+bench: benchmark
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

@@ -50,6 +50,9 @@ def test_history_middleware_before_authentication_is_reported(settings):
         ({"DEFAULT_SLA_DAYS": "7"}, ["wagtail_heurecivique.E007"]),
         ({"DEFAULT_SLA_DAYS": 10}, []),
         ([("DEFAULT_SLA_DAYS", 7)], ["wagtail_heurecivique.E005"]),
+        ({"MATCHING_WEIGHTS": {"speed": 1}}, ["wagtail_heurecivique.E008"]),
+        ({"MATCHING_WEIGHTS": {"skills": 20}}, ["wagtail_heurecivique.E008"]),
+        ({"MATCHING_WEIGHTS": {"skills": 5}}, []),
     ],
 )
 def test_plugin_settings_are_validated(value, ids):

@@ -68,7 +68,7 @@ def test_create_change_delete_are_recorded_with_user_and_reason(client, commune_
     deleted = Volunteer.history.filter(id=volunteer.pk).latest()
     assert deleted.history_type == "-"
     assert deleted.history_user == referent_a
-    assert "Doublon de la fiche 12" in deleted.history_change_reason
+    assert deleted.history_change_reason == "Suppression dans le back-office : Doublon de la fiche 12"
     assert deleted.first_name == "Paul"  # the deleted version is kept whole
 
 

@@ -3,8 +3,10 @@
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ValidationError
 
 from .settings import DEFAULTS
+from .validators import validate_matching_weights
 
 REQUIRED_APPS = [
     ("wagtail_heurecivique", "wagtail_heurecivique"),
@@ -124,6 +126,17 @@ def check_settings(app_configs, **kwargs):
                     id="wagtail_heurecivique.E006",
                 )
             )
+        elif isinstance(DEFAULTS[key], dict):
+            try:
+                validate_matching_weights(value)
+            except ValidationError as error:
+                errors.append(
+                    checks.Error(
+                        f"WAGTAIL_HEURECIVIQUE['{key}'] is invalid: {' '.join(error.messages)}",
+                        hint=f"The default is {DEFAULTS[key]}.",
+                        id="wagtail_heurecivique.E008",
+                    )
+                )
         elif isinstance(DEFAULTS[key], int) and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             errors.append(
                 checks.Error(

@@ -97,3 +97,23 @@ class DayPeriod(models.IntegerChoices):
     MORNING = 0, _("morning")
     AFTERNOON = 1, _("afternoon")
     EVENING = 2, _("evening")
+
+
+class Language(models.TextChoices):
+    """Languages a volunteer speaks and a beneficiary may need (beyond French)."""
+
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+    ITALIAN = "it", _("Italian")
+    GERMAN = "de", _("German")
+    TURKISH = "tr", _("Turkish")
+    RUSSIAN = "ru", _("Russian")
+    UKRAINIAN = "uk", _("Ukrainian")
+    ROMANIAN = "ro", _("Romanian")
+    POLISH = "pl", _("Polish")
+    CHINESE = "zh", _("Chinese")
+    WOLOF = "wo", _("Wolof")
+    FRENCH_SIGN_LANGUAGE = "lsf", _("French Sign Language")

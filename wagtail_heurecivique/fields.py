@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionKind, DayPeriod, Weekday
+from .enums import ActionKind, DayPeriod, Language, Weekday
 
 
 def mask_from_bits(bits):
@@ -106,3 +106,15 @@ class ActionKindsField(FlagsField):
 
 def action_kind_bit(kind):
     return list(ActionKind).index(ActionKind(kind))
+
+
+class LanguagesField(FlagsField):
+    """The languages a volunteer speaks, one bit per ``Language``."""
+
+    @property
+    def flag_choices(self):
+        return [(index, language.label) for index, language in enumerate(Language)]
+
+
+def language_bit(language):
+    return list(Language).index(Language(language))

@@ -12,13 +12,16 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import re_path
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail_modeladmin.helpers import ButtonHelper
+from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import (
     CreateView,
@@ -31,6 +34,7 @@ from wagtail_modeladmin.views import (
 
 from .fields import FlagsField
 from .history import HistoryFormatter
+from .matching import propose, suggest
 from .models import (
     Beneficiary,
     Category,
@@ -135,7 +139,7 @@ class HeureCiviqueDeleteView(ScopedInstanceMixin, DeleteView):
             response = self.render_to_response(self.get_context_data(reason_form=form))
             response.status_code = 400
             return response
-        self.instance._change_reason = _gettext("Deleted in the back office: %(reason)s") % {
+        self.instance._change_reason = gettext("Deleted in the back office: %(reason)s") % {
             "reason": form.cleaned_data["reason"]
         }
         return super().post(request, *args, **kwargs)
@@ -199,6 +203,53 @@ class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
         return super().get_context_data(**context)
 
 
+class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
+    """Ranked volunteer suggestions for a need, with their reasons; propose in one click."""
+
+    page_title = _("Suggested volunteers")
+    permission_required = "wagtail_heurecivique.add_proposal"
+
+    def check_action_permitted(self, user):
+        return super().check_action_permitted(user) and user.has_perm(self.permission_required)
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/suggestions.html"]
+
+    def get_page_subtitle(self):
+        return str(self.instance)
+
+    def get_context_data(self, **kwargs):
+        volunteers = AdminURLHelper(Volunteer)
+        suggestions = suggest(self.instance) if self.instance.is_open else []
+        context = {
+            "instance": self.instance,
+            "rows": [(s, volunteers.get_action_url("inspect", s.volunteer.pk)) for s in suggestions],
+            "inspect_url": self.url_helper.get_action_url("inspect", self.pk_quoted),
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+    def post(self, request, *args, **kwargs):
+        if not self.instance.is_open:
+            messages.error(request, gettext("This need is closed: no more proposals."))
+            return redirect(request.path)
+        volunteer_id = request.POST.get("volunteer")
+        # The suggestion is computed again, so that what is frozen is what stands now,
+        # and a volunteer who no longer passes the filters (or a forged id) is refused.
+        chosen = next((s for s in suggest(self.instance, limit=None) if str(s.volunteer.pk) == volunteer_id), None)
+        if chosen is None:
+            messages.error(request, gettext("This volunteer cannot be proposed for this need any more."))
+            response = self.render_to_response(self.get_context_data())
+            response.status_code = 400
+            return response
+        propose(self.instance, chosen, user=request.user)
+        messages.success(
+            request,
+            gettext("Proposal made to %(volunteer)s.") % {"volunteer": chosen.volunteer},
+        )
+        return redirect(request.path)
+
+
 class HeureCiviqueIndexView(IndexView):
     """Spreadsheet exports that read like the screens: French labels, not stored codes."""
 
@@ -221,7 +272,7 @@ class HeureCiviqueIndexView(IndexView):
             elif model_field.choices and value not in (None, ""):
                 row[name] = force_str(getattr(item, f"get_{name}_display")())
             elif isinstance(model_field, models.BooleanField):
-                row[name] = _gettext("Yes") if value else _gettext("No")
+                row[name] = gettext("Yes") if value else gettext("No")
         return row
 
 
@@ -232,9 +283,9 @@ class HeureCiviqueButtonHelper(ButtonHelper):
         )
         return {
             "url": self.url_helper.get_action_url("history", quote(pk)),
-            "label": _gettext("History"),
+            "label": gettext("History"),
             "classname": classnames,
-            "title": _gettext("History of this %(object)s") % {"object": self.verbose_name},
+            "title": gettext("History of this %(object)s") % {"object": self.verbose_name},
         }
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
@@ -242,6 +293,22 @@ class HeureCiviqueButtonHelper(ButtonHelper):
         exclude = exclude or []
         if "history" not in exclude and self.permission_helper.user_can_inspect_obj(self.request.user, obj):
             buttons.append(self.history_button(obj.pk, classnames_add, classnames_exclude))
+        return buttons
+
+
+class NeedButtonHelper(HeureCiviqueButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if obj.is_open and self.request.user.has_perm(NeedSuggestionsView.permission_required):
+            buttons.insert(
+                0,
+                {
+                    "url": self.url_helper.get_action_url("suggestions", quote(obj.pk)),
+                    "label": gettext("Suggestions"),
+                    "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
+                    "title": gettext("Volunteers suggested for this need"),
+                },
+            )
         return buttons
 
 
@@ -317,7 +384,13 @@ class CommuneAdmin(HeureCiviqueModelAdmin):
         FieldRowPanel([FieldPanel("departement"), FieldPanel("postcodes")]),
         FieldPanel("root_page"),
         MultiFieldPanel(
-            [FieldPanel("monthly_solicitation_cap"), FieldPanel("sla_days"), FieldPanel("charter_version")],
+            [
+                FieldPanel("monthly_solicitation_cap"),
+                FieldPanel("sla_days"),
+                FieldPanel("charter_version"),
+                FieldPanel("neighbour_communes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("matching_weights"),
+            ],
             heading=_("Programme settings"),
         ),
         FieldPanel("is_active"),
@@ -368,11 +441,16 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
                 FieldPanel("action_kinds"),
                 FieldPanel("availability"),
                 FieldRowPanel([FieldPanel("frequency"), FieldPanel("radius_km")]),
+                FieldPanel("languages"),
             ],
             heading=_("Commitment"),
         ),
         MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("charter_version_accepted"), FieldPanel("notes")],
+            [
+                FieldRowPanel([FieldPanel("status"), FieldPanel("paused_until")]),
+                FieldPanel("charter_version_accepted"),
+                FieldPanel("notes"),
+            ],
             heading=_("Follow-up"),
         ),
     ]
@@ -431,6 +509,19 @@ class NeedAdmin(HeureCiviqueModelAdmin):
         "wished_start", "wished_end", "estimated_minutes", "volunteers_wanted", "postcode", "created_at",
     )
     export_filename = "besoins"
+    button_helper_class = NeedButtonHelper
+
+    def suggestions_view(self, request, instance_pk):
+        return NeedSuggestionsView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
+    def get_admin_urls_for_registration(self):
+        return super().get_admin_urls_for_registration() + (
+            re_path(
+                self.url_helper.get_action_url_pattern("suggestions"),
+                self.suggestions_view,
+                name=self.url_helper.get_action_url_name("suggestions"),
+            ),
+        )
     panels = [
         MultiFieldPanel(
             [
@@ -454,7 +545,10 @@ class NeedAdmin(HeureCiviqueModelAdmin):
             [
                 FieldRowPanel([FieldPanel("urgency"), FieldPanel("volunteers_wanted")]),
                 FieldRowPanel([FieldPanel("wished_start"), FieldPanel("wished_end")]),
-                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("place"), FieldPanel("postcode")]),
+                FieldPanel("wished_slots"),
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("language")]),
+                FieldRowPanel([FieldPanel("place"), FieldPanel("postcode"), FieldPanel("neighbourhood")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             ],
             heading=_("When and where"),
         ),

@@ -13,6 +13,15 @@ DEFAULTS = {
     "DEFAULT_SLA_DAYS": 7,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
+    # Weight of each matching criterion (0 to 10); a commune may override any of them.
+    "MATCHING_WEIGHTS": {
+        "skills": 3,
+        "availability": 2,
+        "distance": 2,
+        "fairness": 2,
+        "feedback": 1,
+        "language": 1,
+    },
 }
 
 

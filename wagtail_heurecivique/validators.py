@@ -75,3 +75,24 @@ class NotInFutureValidator:
 
 
 validate_not_in_future = NotInFutureValidator()
+
+
+MATCHING_CRITERIA = ("skills", "availability", "distance", "fairness", "feedback", "language")
+
+
+def validate_matching_weights(value):
+    if not isinstance(value, dict):
+        raise ValidationError(_("Enter the weights as a dictionary of criteria."), code="invalid_weights")
+    unknown = sorted(set(value) - set(MATCHING_CRITERIA))
+    if unknown:
+        raise ValidationError(
+            _("Unknown criteria: %(unknown)s. Known criteria: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(MATCHING_CRITERIA)},
+            code="invalid_weights",
+        )
+    for name, weight in value.items():
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 10:
+            raise ValidationError(
+                _("The weight of “%(name)s” must be a number from 0 to 10.") % {"name": name},
+                code="invalid_weights",
+            )

@@ -54,6 +54,7 @@ COMMUNES = [
         "departement": "92",
         "referent": ("referente.bois", "Claire", "Martin"),
         "quartiers": ["Centre", "Les Bruyères", "Le Village"],
+        "centre": (48.9178, 2.2683),
     },
     {
         "insee_code": "95052",
@@ -62,6 +63,7 @@ COMMUNES = [
         "departement": "95",
         "referent": ("referent.beaumont", "Karim", "Benali"),
         "quartiers": ["Centre-ville", "Les Coutures", "Le Château"],
+        "centre": (49.1431, 2.2867),
     },
 ]
 
@@ -212,7 +214,7 @@ class DemoBuilder:
         partners = [self._partner(commune, *p) for p in PARTNERS]
         volunteers = [self._volunteer(commune, spec, index) for index in range(self.volunteers_per_commune)]
         beneficiaries = [self._beneficiary(commune, spec, index, partners) for index in range(6)]
-        needs = [self._need(commune, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
+        needs = [self._need(commune, spec, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
         self._proposals_and_hours(needs, volunteers, referent)
 
     def _partner(self, commune, name, kind, contact):
@@ -242,6 +244,8 @@ class DemoBuilder:
             [VolunteerStatus.ACTIVE] * 6 + [VolunteerStatus.PENDING, VolunteerStatus.TO_INTERVIEW, VolunteerStatus.PAUSED, VolunteerStatus.LEFT]
         )
         frequency = rnd.choice(list(Frequency))
+        offset = (rnd.uniform(-0.015, 0.015), rnd.uniform(-0.02, 0.02))
+        located = rnd.random() < 0.8  # some volunteers gave no address: ranked all the same
         existing = Volunteer.objects.filter(commune=commune, email=email).first()
         if existing:
             return existing
@@ -254,6 +258,8 @@ class DemoBuilder:
                 phone=f"06 {index % 90 + 10:02d} {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)}",
                 postcode=commune.postcode_list[0],
                 neighbourhood=rnd.choice(spec["quartiers"]),
+                latitude=_coordinate(spec["centre"][0] + offset[0]) if located else None,
+                longitude=_coordinate(spec["centre"][1] + offset[1]) if located else None,
                 availability=mask_from_bits(slots),
                 action_kinds=mask_from_bits(action_kind_bit(k) for k in kinds),
                 frequency=frequency,
@@ -288,7 +294,7 @@ class DemoBuilder:
             self.admin,
         )
 
-    def _need(self, commune, index, beneficiaries, partners, referent):
+    def _need(self, commune, spec, index, beneficiaries, partners, referent):
         template, category_name, kind = NEEDS[index]
         beneficiary = beneficiaries[index % len(beneficiaries)] if "{b}" in template else None
         title = template.format(b=beneficiary.last_name if beneficiary else "")
@@ -314,6 +320,15 @@ class DemoBuilder:
                 estimated_minutes=60 + 30 * (index % 3),
                 place=f"{commune.name}",
                 postcode=commune.postcode_list[0],
+                neighbourhood=spec["quartiers"][index % len(spec["quartiers"])],
+                latitude=_coordinate(spec["centre"][0] + ((index % 5) - 2) * 0.003),
+                longitude=_coordinate(spec["centre"][1] + ((index % 3) - 1) * 0.004),
+                # Interpersonal help is wished on two weekday slots; collective actions any time.
+                wished_slots=mask_from_bits(
+                    [slot_bit(index % 5, DayPeriod.MORNING), slot_bit((index + 2) % 5, DayPeriod.AFTERNOON)]
+                )
+                if kind == ActionKind.INTERPERSONAL
+                else 0,
                 volunteers_wanted=1 if kind == ActionKind.INTERPERSONAL else 4,
                 status=status,
                 status_reason="Hors du champ de l'Heure Civique : orienté vers le CCAS." if status in (NeedStatus.REFUSED, NeedStatus.REDIRECTED) else "",
@@ -367,6 +382,12 @@ class DemoBuilder:
             record.full_clean()
             hours.append(record)
         bulk_create_with_history(hours, HoursRecord, default_user=referent, default_change_reason=REASON)
+
+
+def _coordinate(value):
+    from decimal import Decimal
+
+    return Decimal(f"{value:.5f}")
 
 
 def _slug(text):

@@ -54,3 +54,29 @@ def test_history_table_is_accessible(login, live_server, page):
     page.goto(f"{live_server.url}/admin/wagtail_heurecivique/volunteer/history/{volunteer.pk}/")
     results = Axe().run(page, context="table.heurecivique-history")
     assert results.response["violations"] == [], results.generate_report()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_referent_proposes_a_need_to_the_first_suggested_volunteer(login, live_server, page):
+    from wagtail_heurecivique.models import Proposal, Skill
+
+    commune = factories.commune()
+    factories.referent(commune, "claire")
+    category = factories.category("Courses")
+    skill = Skill.objects.create(name="Courses", slug="courses", category=category)
+    need = factories.need(commune, category=category, title="Courses de Mme Blanc")
+    need.skills.set([skill])
+    volunteer = factories.volunteer(commune, first_name="Inès", last_name="Roux")
+    volunteer.skills.set([skill])
+    login("claire")
+
+    page.goto(f"{live_server.url}/admin/wagtail_heurecivique/need/")
+    page.get_by_role("link", name="Suggestions").first.click()
+    expect(page.get_by_role("heading", name="Volontaires suggérés")).to_be_visible()
+    row = page.locator("table.heurecivique-suggestions tbody tr").first
+    expect(row).to_contain_text("compétences : Courses")
+    row.get_by_role("button", name="Proposer à Inès Roux").click()
+    expect(page.get_by_text("Mise en relation proposée à Inès Roux.")).to_be_visible()
+    proposal = Proposal.objects.get()
+    assert proposal.volunteer == volunteer
+    assert "compétences : Courses" in proposal.score_explanation

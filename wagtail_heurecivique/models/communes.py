@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import MembershipRole
 from ..scoping import CommuneScopedQuerySet
 from ..settings import get_setting
-from ..validators import validate_departement, validate_insee_code, validate_postcode_list
+from ..validators import (
+    validate_departement,
+    validate_insee_code,
+    validate_matching_weights,
+    validate_postcode_list,
+)
 from .base import history_records
 
 
@@ -62,6 +67,25 @@ class Commune(models.Model):
         help_text=_("Version of the volunteer charter volunteers accept now."),
     )
     is_active = models.BooleanField(_("programme running"), default=True)
+    neighbour_communes = models.ManyToManyField(
+        "self",
+        verbose_name=_("neighbouring communes"),
+        symmetrical=False,
+        blank=True,
+        # Which communes accept *this* commune's volunteers is not asked: no reverse name.
+        related_name="+",
+        help_text=_("Communes whose volunteers may be proposed for this commune's needs."),
+    )
+    matching_weights = models.JSONField(
+        _("matching weights"),
+        default=dict,
+        blank=True,
+        validators=[validate_matching_weights],
+        help_text=_(
+            "Leave empty for the defaults. Otherwise a weight (0 to 10) per criterion, for example "
+            '{"skills": 3, "availability": 2, "distance": 2, "fairness": 3, "feedback": 1, "language": 1}.'
+        ),
+    )
 
     commune_path = "pk"
     objects = CommuneScopedQuerySet.as_manager()

@@ -4,7 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ActionKind, NeedSource, NeedStatus, ProposalStatus, Urgency
+from ..enums import ActionKind, Language, NeedSource, NeedStatus, ProposalStatus, Urgency
+from ..fields import AvailabilityField
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from ..validators import validate_not_in_future, validate_postcode
@@ -15,7 +16,11 @@ from .people import Beneficiary, Partner, Volunteer
 OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING, NeedStatus.PLANNED)
 
 
-@personal_data(free_text=["description", "referrer_name", "place"], contact=["referrer_email"])
+@personal_data(
+    free_text=["description", "referrer_name", "place"],
+    contact=["referrer_email"],
+    location=["postcode", "neighbourhood", "latitude", "longitude"],
+)
 class Need(models.Model):
     """A need for help (besoin) raised by a resident, a referrer or the town hall."""
 
@@ -61,8 +66,24 @@ class Need(models.Model):
         default=60,
         validators=[MinValueValidator(15), MaxValueValidator(8 * 60)],
     )
+    wished_slots = AvailabilityField(
+        _("wished time slots"), blank=True, help_text=_("Leave empty if any time of the week suits.")
+    )
     place = models.CharField(_("place"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_postcode])
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    language = models.CharField(
+        _("language needed"), max_length=5, choices=Language.choices, blank=True,
+        help_text=_("Fill in when the person helped does not speak French."),
+    )
     volunteers_wanted = models.PositiveSmallIntegerField(
         _("volunteers wanted"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )

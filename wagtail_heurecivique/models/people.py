@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Frequency, PartnerKind, VolunteerStatus
-from ..fields import ActionKindsField, AvailabilityField
+from ..fields import ActionKindsField, AvailabilityField, LanguagesField
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from ..validators import normalise_phone, validate_phone, validate_postcode
@@ -90,12 +90,19 @@ class Volunteer(ContactMixin):
     radius_km = models.PositiveSmallIntegerField(
         _("action radius (km)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    languages = LanguagesField(_("languages spoken"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=VolunteerStatus.choices,
         default=VolunteerStatus.PENDING,
         db_index=True,
+    )
+    paused_until = models.DateField(
+        _("paused until"),
+        null=True,
+        blank=True,
+        help_text=_("An active volunteer receives no proposal until this date, included."),
     )
     charter_version_accepted = models.CharField(_("charter version accepted"), max_length=20, blank=True)
     notes = models.TextField(_("référent's notes"), blank=True)

@@ -1,0 +1,67 @@
+"""Benchmark: top-20 suggestions for one need among 5,000 then 50,000 volunteers.
+
+Goals (issue 6): median ≤ 100 ms at 50,000 volunteers on PostgreSQL, ratio 50k/5k ≤ 3,
+the same number of SQL queries whatever the size. Run with `make benchmark`.
+"""
+
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail_heurecivique.matching import suggest
+
+from .departement import Departement
+
+GOAL_MEDIAN_SECONDS = 0.100
+GOAL_RATIO = 3.0
+RUNS = 30
+
+
+def measure(needs):
+    timings, queries = [], set()
+    for need in needs:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            suggest(need, limit=20)
+            timings.append(time.perf_counter() - start)
+        queries.add(len(captured))
+    return statistics.median(timings), max(timings), queries
+
+
+def analyse():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+@pytest.mark.benchmark
+@pytest.mark.django_db
+def test_suggestions_at_departement_scale(capsys):
+    departement = Departement(communes=500)
+    built = time.perf_counter()
+    volunteers = departement.add_volunteers(5_000)
+    needs = departement.add_needs(20_000)
+    departement.add_activity(volunteers, needs, proposals=5_000)
+    analyse()
+    sample = departement.sample_needs(RUNS)
+    small = measure(sample)
+
+    more = departement.add_volunteers(45_000)
+    departement.add_activity(more, needs, proposals=15_000)
+    analyse()
+    large = measure(sample)
+    built = time.perf_counter() - built
+
+    ratio = large[0] / small[0]
+    with capsys.disabled():
+        print(f"\nMatching benchmark on {connection.vendor} — 500 communes, 20,000 needs, {RUNS} needs of the largest communes")
+        print(f"{'volunteers':>12} {'median ms':>10} {'max ms':>8} {'queries/call':>13}")
+        for label, (median, worst, queries) in (("5,000", small), ("50,000", large)):
+            print(f"{label:>12} {median * 1000:>10.1f} {worst * 1000:>8.1f} {'/'.join(map(str, sorted(queries))):>13}")
+        print(f"ratio 50k/5k: {ratio:.2f} (goal ≤ {GOAL_RATIO}); data built and measured in {built:.0f} s")
+    assert large[0] <= GOAL_MEDIAN_SECONDS
+    assert ratio <= GOAL_RATIO
+    assert len(small[2] | large[2]) == 1, "the number of queries must not depend on the data"

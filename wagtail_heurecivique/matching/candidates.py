@@ -1,0 +1,104 @@
+"""Hard filters, all in SQL: who may be proposed a need at all."""
+
+import datetime
+import math
+
+from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Abs, Cast, Coalesce
+
+from ..enums import VolunteerStatus
+from ..fields import action_kind_bit
+from ..models import HoursRecord, Proposal, Volunteer
+
+KM_PER_DEGREE = 111.32
+
+
+def month_start(today):
+    return today.replace(day=1)
+
+
+def _count_since(model, date_field, start):
+    """A correlated subquery counting ``model`` rows of the volunteer since ``start``."""
+    rows = model.objects.filter(volunteer=OuterRef("pk"), **{f"{date_field}__gte": start})
+    return Coalesce(
+        Subquery(rows.order_by().values("volunteer").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        0,
+    )
+
+
+def candidate_queryset(need, *, today, skill_ids, commune_ids):
+    """Volunteers who pass every hard filter, annotated with what scoring needs.
+
+    - commune: the need's commune or a neighbouring commune it accepts volunteers from;
+    - active, and not paused (``paused_until`` in the past counts as not paused);
+    - under their commune's monthly solicitation cap;
+    - skills: one of the need's skills, a skill of its category, or the need's kind preferred;
+    - availability overlapping the need's wished slots (or not recorded: ranked, not dropped);
+    - within their action radius (bounding box on coordinates; postcode equality when
+      the volunteer has no coordinates);
+    - never proposed this need before (whatever the answer).
+    """
+    start = month_start(today)
+    month_start_dt = datetime.datetime.combine(start, datetime.time.min)
+    through = Volunteer.skills.through
+    skill_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skill_ids))
+    category_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill__category_id=need.category_id))
+    kind_bit = 1 << action_kind_bit(need.kind)
+
+    queryset = (
+        Volunteer.objects.filter(commune_id__in=commune_ids, status=VolunteerStatus.ACTIVE)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
+        .exclude(Exists(Proposal.objects.filter(need_id=need.pk, volunteer_id=OuterRef("pk"))))
+        .alias(_kind=F("action_kinds").bitand(kind_bit))
+        .filter(skill_match | category_match | Q(_kind__gt=0))
+        .annotate(
+            solicitations=_count_since(Proposal, "proposed_at", _aware(month_start_dt)),
+            minutes_this_month=Coalesce(
+                Subquery(
+                    HoursRecord.objects.filter(volunteer=OuterRef("pk"), date__gte=start)
+                    .order_by()
+                    .values("volunteer")
+                    .annotate(total=Sum("minutes"))
+                    .values("total")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            average_rating=Subquery(
+                Proposal.objects.filter(volunteer=OuterRef("pk"), rating__isnull=False)
+                .order_by()
+                .values("volunteer")
+                .annotate(average=Avg("rating"))
+                .values("average")[:1],
+                output_field=FloatField(),
+            ),
+        )
+        .filter(solicitations__lt=F("commune__monthly_solicitation_cap"))
+    )
+    if need.wished_slots:
+        queryset = queryset.alias(_overlap=F("availability").bitand(int(need.wished_slots))).filter(
+            Q(_overlap__gt=0) | Q(availability=0)
+        )
+    if need.latitude is not None and need.longitude is not None:
+        queryset = _within_radius(queryset, need)
+    return queryset
+
+
+def _within_radius(queryset, need):
+    latitude, longitude = float(need.latitude), float(need.longitude)
+    km_per_degree_longitude = KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01)
+    radius = Cast("radius_km", FloatField())
+    in_box = Q(_dlat__lte=radius / Value(KM_PER_DEGREE)) & Q(_dlon__lte=radius / Value(km_per_degree_longitude))
+    without_coordinates = Q(latitude__isnull=True) | Q(longitude__isnull=True)
+    if need.postcode:
+        without_coordinates &= Q(postcode=need.postcode)
+    return queryset.alias(
+        _dlat=Abs(Cast("latitude", FloatField()) - Value(latitude)),
+        _dlon=Abs(Cast("longitude", FloatField()) - Value(longitude)),
+    ).filter(in_box | without_coordinates)
+
+
+def _aware(value):
+    from django.utils import timezone
+
+    return timezone.make_aware(value) if timezone.is_naive(value) else value

@@ -1,0 +1,104 @@
+"""Suggest volunteers for a need: hard filters in SQL, then a weighted, explained score.
+
+Ranking is deterministic: by total score (rounded to 4 decimals), then fewest
+solicitations this month, fewest minutes given this month, then oldest volunteer id.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Commune, Proposal, Skill, Volunteer
+from ..settings import DEFAULTS, get_setting
+from .candidates import candidate_queryset
+from .criteria import CRITERIA, slot_labels
+
+
+@dataclass
+class Suggestion:
+    volunteer: Volunteer
+    score: float  # 0 to 100
+    criteria: dict = field(default_factory=dict)  # name -> (score 0..1, phrase or None)
+
+    @property
+    def explanation(self):
+        """The phrases, in criterion order, as a référent reads them."""
+        return [phrase for _score, phrase in self.criteria.values() if phrase]
+
+    def explanation_text(self):
+        return " ; ".join(self.explanation)
+
+
+def weights_for(commune):
+    """Defaults, then the project's settings, then the commune's own weights."""
+    weights = dict(DEFAULTS["MATCHING_WEIGHTS"])
+    weights.update(get_setting("MATCHING_WEIGHTS"))
+    weights.update(commune.matching_weights or {})
+    return weights
+
+
+def suggest(need, *, limit=20, today=None):
+    """The best ``limit`` volunteers for ``need``, with the reasons of their rank."""
+    today = today or timezone.localdate()
+    commune = need.commune
+    need_skill_ids = set(need.skills.values_list("pk", flat=True))
+    commune_ids = [commune.pk, *Commune.neighbour_communes.through.objects.filter(
+        from_commune_id=commune.pk
+    ).values_list("to_commune_id", flat=True)]
+    candidates = list(
+        candidate_queryset(need, today=today, skill_ids=need_skill_ids, commune_ids=commune_ids).only(
+            "pk", "latitude", "longitude", "postcode", "neighbourhood", "radius_km",
+            "availability", "action_kinds", "languages", "first_name", "last_name", "commune_id",
+        )
+    )
+    context = _context(need, need_skill_ids, candidates)
+    weights = weights_for(commune)
+    total_weight = sum(weights.values()) or 1
+    suggestions = []
+    for volunteer in candidates:
+        scored = {name: criterion(volunteer, need, context) for name, criterion in CRITERIA.items()}
+        total = 100 * sum(weights[name] * score for name, (score, _phrase) in scored.items()) / total_weight
+        suggestions.append(Suggestion(volunteer=volunteer, score=round(total, 4), criteria=scored))
+    suggestions.sort(
+        key=lambda s: (-s.score, s.volunteer.solicitations, s.volunteer.minutes_this_month, s.volunteer.pk)
+    )
+    return suggestions[:limit]
+
+
+def _context(need, need_skill_ids, candidates):
+    """What every criterion reads, fetched once for all candidates (two queries)."""
+    volunteer_skills = {}
+    rows = Volunteer.skills.through.objects.filter(volunteer_id__in=[v.pk for v in candidates]).values_list(
+        "volunteer_id", "skill_id", "skill__name", "skill__category_id"
+    )
+    skill_categories = {}
+    for volunteer_id, skill_id, name, category_id in rows:
+        volunteer_skills.setdefault(volunteer_id, {})[skill_id] = name
+        skill_categories[skill_id] = category_id
+    skill_categories.update(Skill.objects.filter(pk__in=need_skill_ids).values_list("pk", "category_id"))
+    return SimpleNamespace(
+        need_skill_ids=need_skill_ids,
+        volunteer_skills=volunteer_skills,
+        skill_categories=skill_categories,
+        slot_labels=slot_labels(),
+    )
+
+
+@transaction.atomic
+def propose(need, suggestion, *, user, reason=None):
+    """Make the proposal, freezing the score and its explanation as they were shown."""
+    proposal = Proposal(
+        need=need,
+        volunteer=suggestion.volunteer,
+        score=Decimal(str(round(suggestion.score, 2))),
+        score_explanation=suggestion.explanation,
+        proposed_by=user,
+    )
+    proposal.full_clean()
+    proposal._change_reason = reason or _("Proposed from the ranked suggestions")
+    proposal.save()
+    return proposal

@@ -96,25 +96,35 @@ class AvailabilityField(FlagsField):
         return _slot_choices()
 
 
-class ActionKindsField(FlagsField):
-    """The kinds of action (interpersonal, collective, associative) a volunteer prefers."""
+class EnumFlagsField(FlagsField):
+    """A set of members of ``enum`` (a TextChoices), one bit per member in declaration order."""
+
+    enum = None
 
     @property
     def flag_choices(self):
-        return [(index, kind.label) for index, kind in enumerate(ActionKind)]
+        return [(index, member.label) for index, member in enumerate(self.enum)]
+
+
+def enum_bit(enum, value):
+    return list(enum).index(enum(value))
+
+
+class ActionKindsField(EnumFlagsField):
+    """The kinds of action (interpersonal, collective, associative) a volunteer prefers."""
+
+    enum = ActionKind
 
 
 def action_kind_bit(kind):
-    return list(ActionKind).index(ActionKind(kind))
+    return enum_bit(ActionKind, kind)
 
 
-class LanguagesField(FlagsField):
+class LanguagesField(EnumFlagsField):
     """The languages a volunteer speaks, one bit per ``Language``."""
 
-    @property
-    def flag_choices(self):
-        return [(index, language.label) for index, language in enumerate(Language)]
+    enum = Language
 
 
 def language_bit(language):
-    return list(Language).index(Language(language))
+    return enum_bit(Language, language)

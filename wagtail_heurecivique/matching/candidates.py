@@ -5,6 +5,7 @@ import math
 
 from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Cast, Coalesce
+from django.utils import timezone
 
 from ..enums import VolunteerStatus
 from ..fields import action_kind_bit
@@ -17,13 +18,13 @@ def month_start(today):
     return today.replace(day=1)
 
 
-def _count_since(model, date_field, start):
-    """A correlated subquery counting ``model`` rows of the volunteer since ``start``."""
-    rows = model.objects.filter(volunteer=OuterRef("pk"), **{f"{date_field}__gte": start})
-    return Coalesce(
-        Subquery(rows.order_by().values("volunteer").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
-        0,
+def _per_volunteer(rows, aggregate, output_field, default=None):
+    """A correlated subquery: ``aggregate`` over the volunteer's ``rows``."""
+    value = Subquery(
+        rows.filter(volunteer=OuterRef("pk")).order_by().values("volunteer").annotate(value=aggregate).values("value")[:1],
+        output_field=output_field,
     )
+    return value if default is None else Coalesce(value, default)
 
 
 def candidate_queryset(need, *, today, skill_ids, commune_ids):
@@ -39,7 +40,8 @@ def candidate_queryset(need, *, today, skill_ids, commune_ids):
     - never proposed this need before (whatever the answer).
     """
     start = month_start(today)
-    month_start_dt = datetime.datetime.combine(start, datetime.time.min)
+    # Proposals are counted from midnight, local time, on the 1st of the month.
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     through = Volunteer.skills.through
     skill_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skill_ids))
     category_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill__category_id=need.category_id))
@@ -52,26 +54,13 @@ def candidate_queryset(need, *, today, skill_ids, commune_ids):
         .alias(_kind=F("action_kinds").bitand(kind_bit))
         .filter(skill_match | category_match | Q(_kind__gt=0))
         .annotate(
-            solicitations=_count_since(Proposal, "proposed_at", _aware(month_start_dt)),
-            minutes_this_month=Coalesce(
-                Subquery(
-                    HoursRecord.objects.filter(volunteer=OuterRef("pk"), date__gte=start)
-                    .order_by()
-                    .values("volunteer")
-                    .annotate(total=Sum("minutes"))
-                    .values("total")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
+            solicitations=_per_volunteer(
+                Proposal.objects.filter(proposed_at__gte=since), Count("pk"), IntegerField(), default=0
             ),
-            average_rating=Subquery(
-                Proposal.objects.filter(volunteer=OuterRef("pk"), rating__isnull=False)
-                .order_by()
-                .values("volunteer")
-                .annotate(average=Avg("rating"))
-                .values("average")[:1],
-                output_field=FloatField(),
+            minutes_this_month=_per_volunteer(
+                HoursRecord.objects.filter(date__gte=start), Sum("minutes"), IntegerField(), default=0
             ),
+            average_rating=_per_volunteer(Proposal.objects.filter(rating__isnull=False), Avg("rating"), FloatField()),
         )
         .filter(solicitations__lt=F("commune__monthly_solicitation_cap"))
     )
@@ -96,9 +85,3 @@ def _within_radius(queryset, need):
         _dlat=Abs(Cast("latitude", FloatField()) - Value(latitude)),
         _dlon=Abs(Cast("longitude", FloatField()) - Value(longitude)),
     ).filter(in_box | without_coordinates)
-
-
-def _aware(value):
-    from django.utils import timezone
-
-    return timezone.make_aware(value) if timezone.is_naive(value) else value

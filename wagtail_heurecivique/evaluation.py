@@ -1,0 +1,145 @@
+"""The "Évaluation" report and dashboard panel of the Wagtail admin.
+
+Thin admin views over ``indicators.compute``: the report filters by period, commune and
+kind of action, and exports CSV / XLSX through Wagtail's own spreadsheet export.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
+from .indicators import compute
+from .models import HoursRecord, Need, Proposal, Volunteer
+from .scoping import communes_for_user
+
+EVALUATION_PERMISSION = "wagtail_heurecivique.view_need"
+
+
+def default_period(today=None):
+    """From the 1st of the month, eleven months ago, to today: a rolling year."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1)
+    for _month in range(11):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    return start, today
+
+
+class EvaluationFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class EvaluationFilterSet(WagtailFilterSet):
+    start = django_filters.DateFilter(label=_("From"), method="keep", widget=AdminDateInput)
+    end = django_filters.DateFilter(label=_("To"), method="keep", widget=AdminDateInput)
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"),
+        queryset=lambda request: communes_for_user(request.user),
+        method="keep",
+        empty_label=_("All my communes"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of action"), choices=ActionKind.choices, method="keep", empty_label=_("All kinds")
+    )
+
+    class Meta:
+        model = Need
+        fields = []
+        form = EvaluationFilterForm
+
+    def keep(self, queryset, name, value):
+        # The filters choose what ``compute`` reads; they do not filter a listing.
+        return queryset
+
+
+class EvaluationReportView(ReportView):
+    page_title = _("Evaluation")
+    header_icon = "doc-full"
+    filterset_class = EvaluationFilterSet
+    index_url_name = "heurecivique_evaluation"
+    index_results_url_name = "heurecivique_evaluation_results"
+    paginate_by = None
+    columns = [
+        Column("label", label=_("Indicator")),
+        Column("display", label=_("Value")),
+    ]
+    list_export = ["label", "value", "unit"]
+    export_headings = {"label": _("Indicator"), "value": _("Value"), "unit": _("Unit")}
+    # Whoever may read needs may read the figures of their communes.
+    permission_policy = ModelPermissionPolicy(Need)
+    permission_required = "view"
+
+    def get_queryset(self):
+        return Need.objects.for_user(self.request.user)
+
+    def get_filename(self):
+        start, end = self.period
+        return f"evaluation-heure-civique-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+
+    @property
+    def period(self):
+        start, end = default_period()
+        if self.filters and self.filters.is_valid():
+            data = self.filters.form.cleaned_data
+            start, end = data.get("start") or start, data.get("end") or end
+        return start, end
+
+    def get_filtered_queryset(self):
+        if self.filters and not self.filters.is_valid():
+            return []
+        data = self.filters.form.cleaned_data if self.filters else {}
+        communes = communes_for_user(self.request.user)
+        if data.get("commune"):
+            communes = communes.filter(pk=data["commune"].pk)
+        start, end = self.period
+        return compute(communes, start, end, kind=data.get("kind") or None)
+
+
+class EvaluationPanel(Component):
+    """Dashboard panel: this month's pulse of the reader's communes."""
+
+    name = "heurecivique_evaluation"
+    order = 150
+    template_name = "wagtail_heurecivique/admin/evaluation_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        month_start = today.replace(day=1)
+        communes = communes_for_user(self.user).values("pk")
+        volunteers = Volunteer.objects.filter(commune__in=communes, status=VolunteerStatus.ACTIVE).count()
+        minutes = (
+            HoursRecord.objects.filter(volunteer__commune__in=communes, date__gte=month_start).aggregate(
+                total=Sum("minutes")
+            )["total"]
+            or 0
+        )
+        open_needs = Need.objects.filter(
+            commune__in=communes, status__in=(NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING)
+        ).count()
+        waiting = Proposal.objects.filter(need__commune__in=communes, status=ProposalStatus.PROPOSED).count()
+        return {
+            "figures": [
+                (_("active volunteers"), volunteers),
+                (_("hours given this month"), round(minutes / 60, 1)),
+                (_("needs waiting for a volunteer"), open_needs),
+                (_("proposals awaiting an answer"), waiting),
+            ],
+        }

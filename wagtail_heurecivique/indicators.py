@@ -1,0 +1,181 @@
+"""Evaluation indicators of the programme, computed with SQL aggregates.
+
+``compute(communes, start, end)`` reads the communes' data for a period (both dates
+included) and returns ``Indicator`` rows; it makes the same dozen queries whatever the
+size of the data. Callers pass communes already scoped to the reader
+(``communes_for_user``): this module never widens what a person may see.
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .enums import ActionKind, NeedStatus, PartnerKind, ProposalStatus, VolunteerStatus
+from .models import HoursRecord, Need, Partner, Proposal, Volunteer
+
+MONTHLY_PLEDGE_MINUTES = 60
+SMALL_COUNT = 5  # counts below this may identify people in public figures
+
+
+@dataclass
+class Indicator:
+    key: str
+    label: str
+    value: object  # a number, or None when there is nothing to measure
+    unit: str = ""
+
+    @property
+    def display(self):
+        if self.value is None:
+            return "—"
+        if isinstance(self.value, float):
+            return f"{formats.number_format(round(self.value, 1), 1)}{self.unit}"
+        return f"{self.value}{self.unit}"
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _period_bounds(start, end):
+    begin = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    finish = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
+    return begin, finish
+
+
+def _months(start, end):
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def compute(communes, start, end, *, kind=None):
+    """Indicators for ``communes`` (a queryset) from ``start`` to ``end`` included."""
+    begin, finish = _period_bounds(start, end)
+    commune_ids = communes.values("pk")
+    volunteers = Volunteer.objects.filter(commune__in=commune_ids)
+    needs = Need.objects.filter(commune__in=commune_ids, created_at__gte=begin, created_at__lt=finish)
+    if kind:
+        needs = needs.filter(kind=kind)
+    proposals = Proposal.objects.filter(need__commune__in=commune_ids, proposed_at__gte=begin, proposed_at__lt=finish)
+    if kind:
+        proposals = proposals.filter(need__kind=kind)
+    hours = HoursRecord.objects.filter(volunteer__commune__in=commune_ids, date__gte=start, date__lte=end)
+    if kind:
+        hours = hours.filter(proposal__need__kind=kind)
+
+    rows = []
+    add = lambda key, label, value, unit="": rows.append(Indicator(key, str(label), value, unit))  # noqa: E731
+
+    counts = volunteers.aggregate(
+        registered=Count("pk", filter=Q(created_at__lt=finish)),
+        active=Count("pk", filter=Q(status=VolunteerStatus.ACTIVE)),
+    )
+    per_volunteer = list(hours.values("volunteer").annotate(minutes=Sum("minutes")).values_list("minutes", flat=True))
+    add("volunteers_registered", _("Volunteers registered"), counts["registered"])
+    add("volunteers_active", _("Active volunteers"), counts["active"])
+    add("volunteers_gave_time", _("Volunteers who gave time in the period"), len(per_volunteer))
+
+    total_minutes = sum(per_volunteer)
+    add("hours_total", _("Hours given"), total_minutes / 60, " h")
+    median_minutes = _median(per_volunteer)
+    add("hours_median", _("Hours given per volunteer (median)"), None if median_minutes is None else median_minutes / 60, " h")
+
+    months = _months(start, end)
+    by_month = dict(
+        hours.annotate(month=TruncMonth("date")).values("month").annotate(minutes=Sum("minutes")).values_list("month", "minutes")
+    )
+    for month in months:
+        minutes = by_month.get(month) or 0
+        add(f"hours_{month:%Y_%m}", _("Hours given in %(month)s") % {"month": formats.date_format(month, "F Y")}, minutes / 60, " h")
+
+    kept = (
+        hours.annotate(month=TruncMonth("date"))
+        .values("volunteer", "month")
+        .annotate(minutes=Sum("minutes"))
+        .filter(minutes__gte=MONTHLY_PLEDGE_MINUTES)
+        .values_list("volunteer", flat=True)
+    )
+    months_kept = {}
+    for volunteer_id in kept:
+        months_kept[volunteer_id] = months_kept.get(volunteer_id, 0) + 1
+    kept_every_month = sum(1 for n in months_kept.values() if n >= len(months))
+    add(
+        "kept_monthly_hour",
+        _("Active volunteers who gave their hour every month"),
+        100 * kept_every_month / counts["active"] if counts["active"] else None,
+        " %",
+    )
+
+    by_status = dict(needs.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    add("needs_total", _("Needs raised"), sum(by_status.values()))
+    for status in NeedStatus:
+        add(f"needs_status_{status.value}", _("Needs: %(status)s") % {"status": status.label}, by_status.get(status.value, 0))
+    by_kind = dict(needs.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    for action_kind in ActionKind:
+        add(f"needs_kind_{action_kind.value}", _("Needs: %(kind)s action") % {"kind": action_kind.label.lower()}, by_kind.get(action_kind.value, 0))
+    for name, n in needs.values("category__name").annotate(n=Count("pk")).order_by("category__name").values_list("category__name", "n"):
+        add(f"needs_category_{name}", _("Needs in the category “%(category)s”") % {"category": name}, n)
+
+    to_match = needs.annotate(first=Min("proposals__proposed_at")).filter(first__isnull=False).values_list("created_at", "first")
+    add("days_to_match", _("Days from intake to first proposal (median)"), _median([(b - a).total_seconds() / 86400 for a, b in to_match]), " " + _("days"))
+    # When a need became done is read from its history: the first row with that status.
+    first_done = Need.history.model.objects.filter(id=OuterRef("pk"), status=NeedStatus.DONE).order_by("history_date")
+    done_at = needs.annotate(done=Subquery(first_done.values("history_date")[:1])).filter(done__isnull=False)
+    add(
+        "days_to_completion",
+        _("Days from intake to completion (median)"),
+        _median([(b - a).total_seconds() / 86400 for a, b in done_at.values_list("created_at", "done")]),
+        " " + _("days"),
+    )
+
+    answered = proposals.aggregate(
+        accepted=Count("pk", filter=Q(status__in=(ProposalStatus.ACCEPTED, ProposalStatus.DONE, ProposalStatus.NO_SHOW))),
+        answered=Count("pk", filter=~Q(status__in=(ProposalStatus.PROPOSED, ProposalStatus.CANCELLED))),
+        average_rating=Avg("rating"),
+        rated=Count("rating"),
+        comments=Count("pk", filter=~Q(volunteer_feedback="") | ~Q(beneficiary_feedback="")),
+        beneficiaries=Count("need__beneficiary", distinct=True, filter=Q(status=ProposalStatus.DONE)),
+    )
+    add("proposals_total", _("Proposals made"), proposals.count())
+    add(
+        "acceptance_rate",
+        _("Proposals accepted (share of answers)"),
+        100 * answered["accepted"] / answered["answered"] if answered["answered"] else None,
+        " %",
+    )
+    add("beneficiaries_helped", _("Beneficiaries helped"), answered["beneficiaries"])
+    add("satisfaction", _("Satisfaction (average rating out of 5)"), answered["average_rating"], "/5")
+    add("ratings", _("Ratings given"), answered["rated"])
+    add("feedback_comments", _("Proposals with written feedback"), answered["comments"])
+
+    referrals = dict(
+        needs.filter(referrer__isnull=False).values("referrer__kind").annotate(n=Count("pk")).values_list("referrer__kind", "n")
+    )
+    add(
+        "partners_involved",
+        _("Partners who referred needs"),
+        Partner.objects.filter(referred_needs__in=needs.values("pk")).distinct().count(),
+    )
+    for partner_kind in PartnerKind:
+        add(
+            f"referrals_{partner_kind.value}",
+            _("Referrals by partners: %(kind)s") % {"kind": partner_kind.label.lower()},
+            referrals.get(partner_kind.value, 0),
+        )
+    return rows
+
+
+def suppress_small_counts(value):
+    """Public figures: a count from 1 to 4 could point at someone, so it becomes "< 5"."""
+    if isinstance(value, int) and 0 < value < SMALL_COUNT:
+        return f"< {SMALL_COUNT}"
+    return value

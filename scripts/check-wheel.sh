@@ -62,6 +62,14 @@ MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
 VIEWFLOW = {"AUTOREGISTER": False}
 LANGUAGE_CODE = "fr"
 SETTINGS
+python3 - <<'PYCODE'
+import re
+path = "mysite/urls.py"
+text = open(path).read()
+text = text.replace('path("admin/", include(wagtailadmin_urls)),', 'path("admin/", include(wagtailadmin_urls)),\n    path("heure-civique/", include("wagtail_heurecivique.urls")),', 1)
+assert "wagtail_heurecivique.urls" in text, "could not add the plugin's URLs to the stock project"
+open(path, "w").write(text)
+PYCODE
 
 "$WORK/venv/bin/python" manage.py migrate --noinput >/dev/null
 "$WORK/venv/bin/python" manage.py heurecivique_setup
@@ -77,5 +85,12 @@ translation.activate("fr")
 label = str(Volunteer._meta.verbose_name_plural)
 assert label == "volontaires", label
 print("French catalog from the wheel:", label)
+from django.test import Client
+from django.core.management import call_command
+from wagtail_heurecivique.models import Commune
+Commune.objects.get_or_create(insee_code="27681", defaults={"name": "Vernon", "postcodes": "27200", "departement": "27"})
+response = Client().get("/heure-civique/indicateurs/27681.json", HTTP_HOST="localhost")
+assert response.status_code == 200, response.status_code
+print("Open data endpoint from the wheel:", response.json()["commune"]["name"])
 PYCODE
 echo "The wheel installs into a stock Wagtail project, migrates and passes its checks."

@@ -66,3 +66,65 @@ def test_only_staff_who_read_needs_see_the_report_and_panel(client, referent_a, 
     content = client.get("/admin/").content.decode()
     assert "Heure Civique ce mois-ci" in content
     assert "<strong>1</strong> volontaires actifs" in content
+
+
+PRINT_URL = reverse("heurecivique_evaluation_print")
+
+
+@pytest.mark.django_db
+def test_printable_report_has_charts_with_data_tables(client, dataset, referent_a, django_assert_max_num_queries):  # noqa: F811
+    client.force_login(referent_a)
+    with django_assert_max_num_queries(30):
+        response = client.get(PRINT_URL, period())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Rapport d’évaluation — L’Heure Civique" in content
+    assert "Du 1 septembre 2026 au 31 octobre 2026" in content and dataset.name in content
+    assert content.count("<svg") == 4
+    assert "<script" not in content.split("</head>")[1].replace('onclick="window.print()"', "")
+    assert "http://" not in content.replace("http://www.w3.org", "").replace("http://pygal.org", "").replace("http://github.com/Kozea/pygal", "")
+    assert '<th scope="row">sept. 2026</th><td>2.0 h</td>' in content.replace("2,0", "2.0")
+    assert "report.css" in content
+    # The evaluation page links to it, keeping the chosen filters.
+    listing = client.get(URL, period()).content.decode()
+    assert f"{PRINT_URL}?start=2026-09-01" in listing
+
+
+@pytest.mark.django_db
+def test_printable_report_is_scoped_and_explains_bad_filters(client, dataset, referent_b):  # noqa: F811
+    client.force_login(referent_b)
+    content = client.get(PRINT_URL, period()).content.decode()
+    assert dataset.name not in content
+    content = client.get(PRINT_URL, {"start": "2026-10-01", "end": "2026-09-01"}).content.decode()
+    assert "La fin de la période ne peut pas précéder son début." in content
+
+
+@pytest.mark.django_db
+def test_report_and_dashboard_queries_are_bounded_from_10_to_10000_needs(client, commune_a, referent_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_heurecivique.models import Need
+
+    category = factories.category()
+
+    def add_needs(count):
+        Need.objects.bulk_create(
+            Need(commune=commune_a, title=f"Besoin {n}", kind="interpersonal", category=category, description="…")
+            for n in range(count)
+        )
+
+    def queries():
+        counts = []
+        for page in (URL, PRINT_URL, "/admin/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(page).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    client.force_login(referent_a)
+    add_needs(10)
+    queries()  # the first request fills caches (content types, site, user profile)
+    few = queries()
+    add_needs(9_990)
+    assert queries() == few

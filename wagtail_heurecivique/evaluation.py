@@ -4,35 +4,30 @@ Thin admin views over ``indicators.compute``: the report filters by period, comm
 kind of action, and exports CSV / XLSX through Wagtail's own spreadsheet export.
 """
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Sum
+from django.views.generic import TemplateView
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import PermissionCheckedMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import Button
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
-from .indicators import compute
+from .charts import charts_from
+from .indicators import compute, default_period
 from .models import HoursRecord, Need, Proposal, Volunteer
 from .scoping import communes_for_user
 
 EVALUATION_PERMISSION = "wagtail_heurecivique.view_need"
-
-
-def default_period(today=None):
-    """From the 1st of the month, eleven months ago, to today: a rolling year."""
-    today = today or timezone.localdate()
-    start = today.replace(day=1)
-    for _month in range(11):
-        start = (start - datetime.timedelta(days=1)).replace(day=1)
-    return start, today
 
 
 class EvaluationFilterForm(forms.Form):
@@ -67,7 +62,41 @@ class EvaluationFilterSet(WagtailFilterSet):
         return queryset
 
 
-class EvaluationReportView(ReportView):
+class EvaluationScopeMixin:
+    """Period, communes and kind of action chosen through ``EvaluationFilterSet``."""
+
+    @cached_property
+    def scope_filters(self):
+        return EvaluationFilterSet(self.request.GET, Need.objects.none(), request=self.request)
+
+    @property
+    def period(self):
+        start, end = default_period()
+        if self.scope_filters.is_valid():
+            data = self.scope_filters.form.cleaned_data
+            start, end = data.get("start") or start, data.get("end") or end
+        return start, end
+
+    @cached_property
+    def scope(self):
+        """``(communes, kind)`` as the reader may see them; ``None`` if the filters are invalid."""
+        if not self.scope_filters.is_valid():
+            return None
+        data = self.scope_filters.form.cleaned_data
+        communes = communes_for_user(self.request.user)
+        if data.get("commune"):
+            communes = communes.filter(pk=data["commune"].pk)
+        return communes, data.get("kind") or None
+
+    def indicators(self):
+        if self.scope is None:
+            return []
+        communes, kind = self.scope
+        start, end = self.period
+        return compute(communes, start, end, kind=kind)
+
+
+class EvaluationReportView(EvaluationScopeMixin, ReportView):
     page_title = _("Evaluation")
     header_icon = "doc-full"
     filterset_class = EvaluationFilterSet
@@ -91,23 +120,51 @@ class EvaluationReportView(ReportView):
         start, end = self.period
         return f"evaluation-heure-civique-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
 
-    @property
-    def period(self):
-        start, end = default_period()
-        if self.filters and self.filters.is_valid():
-            data = self.filters.form.cleaned_data
-            start, end = data.get("start") or start, data.get("end") or end
-        return start, end
+    @cached_property
+    def scope_filters(self):
+        return self.filters  # the listing's own filter form, errors shown in its panel
 
     def get_filtered_queryset(self):
-        if self.filters and not self.filters.is_valid():
-            return []
-        data = self.filters.form.cleaned_data if self.filters else {}
-        communes = communes_for_user(self.request.user)
-        if data.get("commune"):
-            communes = communes.filter(pk=data["commune"].pk)
+        return self.indicators()
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons.copy()
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        buttons.append(
+            Button(
+                _("Printable report with charts"),
+                url=f"{reverse('heurecivique_evaluation_print')}?{query.urlencode()}",
+                icon_name="doc-full",
+                priority=80,
+            )
+        )
+        return buttons
+
+
+class EvaluationPrintView(EvaluationScopeMixin, PermissionCheckedMixin, TemplateView):
+    """The evaluation for the municipal council or the département, ready to print."""
+
+    template_name = "wagtail_heurecivique/evaluation_report.html"
+    permission_policy = ModelPermissionPolicy(Need)
+    permission_required = "view"
+
+    def get_context_data(self, **kwargs):
+        indicators = self.indicators()
         start, end = self.period
-        return compute(communes, start, end, kind=data.get("kind") or None)
+        communes = self.scope[0] if self.scope else communes_for_user(self.request.user).none()
+        return super().get_context_data(
+            indicators=indicators,
+            charts=charts_from(indicators),
+            communes=list(communes.values_list("name", flat=True)),
+            kind=ActionKind(self.scope[1]).label if self.scope and self.scope[1] else "",
+            start=start,
+            end=end,
+            errors=self.scope_filters.errors if self.scope is None else None,
+            generated_at=timezone.localtime(),
+            **kwargs,
+        )
 
 
 class EvaluationPanel(Component):

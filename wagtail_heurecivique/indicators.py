@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .enums import ActionKind, NeedStatus, PartnerKind, ProposalStatus, VolunteerStatus
-from .models import HoursRecord, Need, Partner, Proposal, Volunteer
+from .models import Commune, HoursRecord, Need, Partner, Proposal, Volunteer
 
 MONTHLY_PLEDGE_MINUTES = 60
 SMALL_COUNT = 5  # counts below this may identify people in public figures
@@ -28,6 +28,7 @@ class Indicator:
     label: str
     value: object  # a number, or None when there is nothing to measure
     unit: str = ""
+    short_label: str = ""  # the label of a chart's bar, when the row is part of a series
 
     @property
     def display(self):
@@ -36,6 +37,15 @@ class Indicator:
         if isinstance(self.value, float):
             return f"{formats.number_format(round(self.value, 1), 1)}{self.unit}"
         return f"{self.value}{self.unit}"
+
+
+def default_period(today=None):
+    """From the 1st of the month, eleven months ago, to today: a rolling year."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1)
+    for _month in range(11):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    return start, today
 
 
 def _median(values):
@@ -73,7 +83,8 @@ def compute(communes, start, end, *, kind=None):
         hours = hours.filter(proposal__need__kind=kind)
 
     rows = []
-    add = lambda key, label, value, unit="": rows.append(Indicator(key, str(label), value, unit))  # noqa: E731
+    def add(key, label, value, unit="", short_label=""):
+        rows.append(Indicator(key, str(label), value, unit, str(short_label)))
 
     counts = volunteers.aggregate(
         registered=Count("pk", filter=Q(created_at__lt=finish)),
@@ -95,7 +106,13 @@ def compute(communes, start, end, *, kind=None):
     )
     for month in months:
         minutes = by_month.get(month) or 0
-        add(f"hours_{month:%Y_%m}", _("Hours given in %(month)s") % {"month": formats.date_format(month, "F Y")}, minutes / 60, " h")
+        add(
+            f"hours_{month:%Y_%m}",
+            _("Hours given in %(month)s") % {"month": formats.date_format(month, "F Y")},
+            minutes / 60,
+            " h",
+            formats.date_format(month, "N Y"),
+        )
 
     kept = (
         hours.annotate(month=TruncMonth("date"))
@@ -118,10 +135,20 @@ def compute(communes, start, end, *, kind=None):
     by_status = dict(needs.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     add("needs_total", _("Needs raised"), sum(by_status.values()))
     for status in NeedStatus:
-        add(f"needs_status_{status.value}", _("Needs: %(status)s") % {"status": status.label}, by_status.get(status.value, 0))
+        add(
+            f"needs_status_{status.value}",
+            _("Needs: %(status)s") % {"status": status.label},
+            by_status.get(status.value, 0),
+            short_label=status.label,
+        )
     by_kind = dict(needs.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     for action_kind in ActionKind:
-        add(f"needs_kind_{action_kind.value}", _("Needs: %(kind)s action") % {"kind": action_kind.label.lower()}, by_kind.get(action_kind.value, 0))
+        add(
+            f"needs_kind_{action_kind.value}",
+            _("Needs: %(kind)s action") % {"kind": action_kind.label.lower()},
+            by_kind.get(action_kind.value, 0),
+            short_label=action_kind.label,
+        )
     for name, n in needs.values("category__name").annotate(n=Count("pk")).order_by("category__name").values_list("category__name", "n"):
         add(f"needs_category_{name}", _("Needs in the category “%(category)s”") % {"category": name}, n)
 
@@ -156,6 +183,14 @@ def compute(communes, start, end, *, kind=None):
     add("satisfaction", _("Satisfaction (average rating out of 5)"), answered["average_rating"], "/5")
     add("ratings", _("Ratings given"), answered["rated"])
     add("feedback_comments", _("Proposals with written feedback"), answered["comments"])
+    ratings = dict(proposals.filter(rating__isnull=False).values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    for rating in range(1, 6):
+        add(
+            f"ratings_{rating}",
+            _("Ratings of %(rating)s/5") % {"rating": rating},
+            ratings.get(rating, 0),
+            short_label=f"{rating}/5",
+        )
 
     referrals = dict(
         needs.filter(referrer__isnull=False).values("referrer__kind").annotate(n=Count("pk")).values_list("referrer__kind", "n")
@@ -179,3 +214,39 @@ def suppress_small_counts(value):
     if isinstance(value, int) and 0 < value < SMALL_COUNT:
         return f"< {SMALL_COUNT}"
     return value
+
+
+# What a commune publishes (open data, public counters): counts of people are suppressed below SMALL_COUNT, and a
+# ratio is published only when it rests on at least SMALL_COUNT people or answers.
+PUBLIC_COUNTS = (
+    "volunteers_registered",
+    "volunteers_active",
+    "volunteers_gave_time",
+    "needs_total",
+    "needs_status_done",
+    "needs_kind_interpersonal",
+    "needs_kind_collective",
+    "needs_kind_associative",
+    "beneficiaries_helped",
+    "partners_involved",
+)
+PUBLIC_AMOUNTS = ("hours_total",)
+PUBLIC_RATIOS = {"satisfaction": "ratings", "kept_monthly_hour": "volunteers_active"}
+
+
+
+def public_figures(commune, start, end):
+    """The commune's indicators that may be published, small counts suppressed."""
+    rows = {row.key: row for row in compute(Commune.objects.filter(pk=commune.pk), start, end)}
+
+    def entry(row, value):
+        return {"label": row.label, "value": value, "unit": row.unit.strip()}
+
+    figures = {key: entry(rows[key], suppress_small_counts(rows[key].value)) for key in PUBLIC_COUNTS}
+    for key in [*PUBLIC_AMOUNTS, *(k for k in rows if k.startswith("hours_2"))]:
+        figures[key] = entry(rows[key], round(rows[key].value, 1))
+    for key, base in PUBLIC_RATIOS.items():
+        value = rows[key].value
+        enough = (rows[base].value or 0) >= SMALL_COUNT
+        figures[key] = entry(rows[key], round(value, 1) if value is not None and enough else None)
+    return figures

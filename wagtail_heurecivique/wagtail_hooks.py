@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from .evaluation import EVALUATION_PERMISSION, EvaluationPanel, EvaluationReportView
+from .evaluation import EVALUATION_PERMISSION, EvaluationPanel, EvaluationPrintView, EvaluationReportView
 from .modeladmin import HeureCiviqueAdminGroup
 
 modeladmin_register(HeureCiviqueAdminGroup)
@@ -21,6 +21,7 @@ def register_evaluation_urls():
             EvaluationReportView.as_view(results_only=True),
             name="heurecivique_evaluation_results",
         ),
+        path("heurecivique/evaluation/print/", EvaluationPrintView.as_view(), name="heurecivique_evaluation_print"),
     ]
 
 

@@ -363,6 +363,8 @@ class DemoBuilder:
                 score_explanation=["Compétences correspondantes", "Disponible le matin"],
                 proposed_by=referent,
                 answered_at=None if wanted[need.status] == ProposalStatus.PROPOSED else timezone.now(),
+                rating=(3 + offset % 3) if wanted[need.status] == ProposalStatus.DONE else None,
+                volunteer_feedback="Très bon moment, à refaire." if wanted[need.status] == ProposalStatus.DONE else "",
             )
             proposal.full_clean()
             new_proposals.append(proposal)
@@ -374,7 +376,8 @@ class DemoBuilder:
             record = HoursRecord(
                 volunteer_id=proposal.volunteer_id,
                 proposal=proposal,
-                date=self.today - datetime.timedelta(days=10),
+                # Spread over the last months, so that the evaluation charts have a history.
+                date=self.today - datetime.timedelta(days=10 + 31 * (proposal.pk % 5)),
                 minutes=proposal.need.estimated_minutes,
                 description=proposal.need.title[:255],
                 recorded_by=referent,

@@ -3,12 +3,19 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_heurecivique.models import Commune
+
 
 class HomePage(Page):
-    """The example site's home page; the programme's own page types come with the plugin."""
+    """The example site's home page, with each commune's public counters."""
 
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["communes"] = Commune.objects.filter(is_active=True)
+        return context

@@ -128,3 +128,15 @@ def test_report_and_dashboard_queries_are_bounded_from_10_to_10000_needs(client,
     few = queries()
     add_needs(9_990)
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_coordinator_filters_by_departement(client, dataset, commune_b, coordinator):  # noqa: F811
+    client.force_login(coordinator)
+    content = client.get(URL, period()).content.decode()
+    assert "13,0 h" in content  # both communes: 3 h in A (92), 10 h in B (95)
+    content = client.get(URL, period(departement="95")).content.decode()
+    assert "10,0 h" in content and "13,0 h" not in content
+    response = client.get(URL, period(departement="13"))  # not one of the choices
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()

@@ -42,6 +42,12 @@ class EvaluationFilterForm(forms.Form):
 class EvaluationFilterSet(WagtailFilterSet):
     start = django_filters.DateFilter(label=_("From"), method="keep", widget=AdminDateInput)
     end = django_filters.DateFilter(label=_("To"), method="keep", widget=AdminDateInput)
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"),
+        choices=lambda: [],  # set per reader in __init__: the départements of their communes
+        method="keep",
+        empty_label=_("All my départements"),
+    )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune"),
         queryset=lambda request: communes_for_user(request.user),
@@ -56,6 +62,11 @@ class EvaluationFilterSet(WagtailFilterSet):
         model = Need
         fields = []
         form = EvaluationFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = communes_for_user(self.request.user).order_by("departement").values_list("departement", flat=True)
+        self.filters["departement"].extra["choices"] = [(code, code) for code in dict.fromkeys(codes)]
 
     def keep(self, queryset, name, value):
         # The filters choose what ``compute`` reads; they do not filter a listing.
@@ -84,6 +95,8 @@ class EvaluationScopeMixin:
             return None
         data = self.scope_filters.form.cleaned_data
         communes = communes_for_user(self.request.user)
+        if data.get("departement"):
+            communes = communes.filter(departement=data["departement"])
         if data.get("commune"):
             communes = communes.filter(pk=data["commune"].pk)
         return communes, data.get("kind") or None

@@ -1,28 +1,27 @@
 """The "Évaluation" report and dashboard panel of the Wagtail admin.
 
-Thin admin views over ``indicators.compute``: the report filters by period, commune and
-kind of action, and exports CSV / XLSX through Wagtail's own spreadsheet export.
+Thin admin views over ``indicators.compute``: the report filters by period, département,
+commune and kind of action, and exports CSV / XLSX through Wagtail's own spreadsheet export.
 """
 
 import django_filters
 from django import forms
 from django.db.models import Sum
-from django.views.generic import TemplateView
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import PermissionCheckedMixin
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.widgets import Button
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
 from .charts import charts_from
+from .enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
 from .indicators import compute, default_period
 from .models import HoursRecord, Need, Proposal, Volunteer
 from .scoping import communes_for_user

@@ -27,14 +27,23 @@ from .models import HoursRecord, Need, Proposal, Volunteer
 from .scoping import communes_for_user
 
 EVALUATION_PERMISSION = "wagtail_heurecivique.view_need"
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_PERIOD_DAYS = 3660
 
 
 class EvaluationFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not MIN_YEAR <= day.year <= MAX_YEAR:
+                self.add_error(name, _("Choose a date between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+                return cleaned
         if start and end and end < start:
             self.add_error("end", _("The end of the period cannot be before its start."))
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            self.add_error("end", _("Choose a period of ten years at most."))
         return cleaned
 
 

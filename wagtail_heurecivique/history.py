@@ -170,7 +170,8 @@ class HistoryFormatter:
             return EMPTY
         if model_field.many_to_many:
             names = self._resolved.get(model_field.related_model, {})
-            return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in value))
+            missing = _("deleted record #%(pk)s")
+            return ", ".join(sorted(names.get(pk) or str(missing % {"pk": pk}) for pk in value))
         if model_field.is_relation:
             names = self._resolved.get(model_field.related_model, {})
             return names.get(value, str(_("deleted record #%(pk)s") % {"pk": value}))

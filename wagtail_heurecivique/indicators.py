@@ -115,7 +115,8 @@ def compute(communes, start, end, *, kind=None):
         )
 
     kept = (
-        hours.annotate(month=TruncMonth("date"))
+        hours.filter(volunteer__status=VolunteerStatus.ACTIVE)
+        .annotate(month=TruncMonth("date"))
         .values("volunteer", "month")
         .annotate(minutes=Sum("minutes"))
         .filter(minutes__gte=MONTHLY_PLEDGE_MINUTES)

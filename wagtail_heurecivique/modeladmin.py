@@ -8,7 +8,8 @@ commune scoping of ``scoping.py``: an object of another commune is a 404, whatev
 from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import label_for_field, quote
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404
@@ -30,6 +31,7 @@ from wagtail_modeladmin.views import (
     IndexView,
     InspectView,
     InstanceSpecificView,
+    ModelFormView,
 )
 
 from .fields import FlagsField
@@ -92,7 +94,13 @@ class ScopedInstanceMixin:
 
 
 class ChangeReasonMixin:
-    """Writes the history row of a form save with the acting user and a reason."""
+    """Writes the history row of a form save with the acting user and a reason.
+
+    The audit trail is simple-history's. modeladmin's create and edit views would also
+    write Wagtail log entries, which Wagtail's Site history report shows to anyone with
+    a permission on the model, whatever their commune: ``ModelFormView.form_valid`` is
+    called directly to save without them.
+    """
 
     change_reason = ""
 
@@ -105,7 +113,7 @@ class ChangeReasonMixin:
             if hasattr(form.instance, attribute) and getattr(form.instance, f"{attribute}_id") is None:
                 setattr(form.instance, attribute, self.request.user)
         with transaction.atomic():
-            return super().form_valid(form)
+            return ModelFormView.form_valid(self, form)
 
 
 class HeureCiviqueCreateView(ChangeReasonMixin, CreateView):
@@ -142,7 +150,17 @@ class HeureCiviqueDeleteView(ScopedInstanceMixin, DeleteView):
         self.instance._change_reason = gettext("Deleted in the back office: %(reason)s") % {
             "reason": form.cleaned_data["reason"]
         }
-        return super().post(request, *args, **kwargs)
+        label = str(self.instance)
+        try:
+            with transaction.atomic():
+                self.delete_instance()  # no Wagtail log entry: see ChangeReasonMixin
+        except models.ProtectedError:
+            # modeladmin's own view lists what still points at the record.
+            return super().post(request, *args, **kwargs)
+        messages.success(
+            request, gettext("%(model_name)s '%(object)s' deleted.") % {"model_name": capfirst(self.verbose_name), "object": label}
+        )
+        return redirect(self.index_url)
 
     def get_template_names(self):
         return ["wagtail_heurecivique/admin/delete.html"]
@@ -221,9 +239,15 @@ class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
     def get_context_data(self, **kwargs):
         volunteers = AdminURLHelper(Volunteer)
         suggestions = suggest(self.instance) if self.instance.is_open else []
+        # A volunteer of a neighbouring commune is suggested, but their record is not
+        # the référent's to open: no link to a page that would answer 404.
+        own = set(communes_for_user(self.request.user).values_list("pk", flat=True))
         context = {
             "instance": self.instance,
-            "rows": [(s, volunteers.get_action_url("inspect", s.volunteer.pk)) for s in suggestions],
+            "rows": [
+                (s, volunteers.get_action_url("inspect", s.volunteer.pk) if s.volunteer.commune_id in own else None)
+                for s in suggestions
+            ],
             "inspect_url": self.url_helper.get_action_url("inspect", self.pk_quoted),
         }
         context.update(kwargs)
@@ -242,7 +266,13 @@ class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
             response = self.render_to_response(self.get_context_data())
             response.status_code = 400
             return response
-        propose(self.instance, chosen, user=request.user)
+        try:
+            propose(self.instance, chosen, user=request.user)
+        except ValidationError as error:  # e.g. proposed meanwhile from another screen
+            messages.error(request, " ".join(error.messages))
+            response = self.render_to_response(self.get_context_data())
+            response.status_code = 400
+            return response
         messages.success(
             request,
             gettext("Proposal made to %(volunteer)s.") % {"volunteer": chosen.volunteer},
@@ -251,7 +281,20 @@ class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
 
 
 class HeureCiviqueIndexView(IndexView):
-    """Spreadsheet exports that read like the screens: French labels, not stored codes."""
+    """Lists with declared filters only, and exports that read like the screens."""
+
+    def get_filters(self, request):
+        # modeladmin would apply any other query parameter as a lookup on the scoped
+        # list (``?commune__neighbour_communes__volunteers__last_name=…``): a way to learn
+        # about other communes. Only the declared filters, paging and search are taken.
+        try:
+            specs, has_filters, remaining, use_distinct = super().get_filters(request)
+        except IncorrectLookupParameters:
+            raise BadRequest(gettext("This filter is not valid.")) from None
+        remaining.pop(self.PAGE_VAR, None)
+        if remaining:
+            raise BadRequest(gettext("Unknown filter: %(names)s.") % {"names": ", ".join(sorted(remaining))})
+        return specs, has_filters, remaining, use_distinct
 
     def get_heading(self, queryset, field):
         if field in self.export_headings:
@@ -325,10 +368,11 @@ class CommuneListFilter(SimpleListFilter):
         return [(str(c.pk), c.name) for c in communes_for_user(request.user).only("pk", "name")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            path = queryset.model.commune_path
-            return queryset.filter(**{path: self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        if self.value() not in {pk for pk, _name in self.lookup_choices}:
+            raise BadRequest(gettext("This commune is not one of yours."))
+        return queryset.filter(**{queryset.model.commune_path: self.value()})
 
 
 # --- ModelAdmins ------------------------------------------------------------------------
@@ -581,7 +625,8 @@ class HoursRecordAdmin(HeureCiviqueModelAdmin):
     menu_order = 700
     list_display = ("volunteer", "date", "minutes", "description")
     list_filter = (CommuneListFilter,)
-    list_select_related = ("volunteer",)
+    # The export prints each proposal as "need → volunteer".
+    list_select_related = ("volunteer", "proposal__need", "proposal__volunteer")
     search_fields = ("volunteer__first_name", "volunteer__last_name", "description")
     list_export = ("volunteer", "date", "minutes", "description", "proposal")
     export_filename = "heures-donnees"

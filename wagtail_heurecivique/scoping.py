@@ -46,9 +46,3 @@ class CommuneScopedQuerySet(models.QuerySet):
             return self
         path = self.model.commune_path
         return self.filter(**{f"{path}__in": commune_ids_for(user, roles)})
-
-
-def user_can_access(user, obj, roles=(MembershipRole.REFERENT,)):
-    """Whether ``obj`` (any scoped model instance) lies in ``user``'s communes."""
-    manager = type(obj)._default_manager
-    return manager.for_user(user, roles).filter(pk=obj.pk).exists()

@@ -36,7 +36,7 @@ class Skill(models.Model):
         verbose_name=_("category"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a SET_NULL would write no history row
         related_name="skills",
     )
 

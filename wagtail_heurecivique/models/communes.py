@@ -100,6 +100,12 @@ class Commune(models.Model):
     def __str__(self):
         return f"{self.name} ({self.insee_code})"
 
+    def clean(self):
+        super().clean()
+        # An emptied JSON field arrives as None; the column holds a dictionary.
+        if self.matching_weights is None:
+            self.matching_weights = {}
+
     @property
     def postcode_list(self):
         return [code for code in self.postcodes.replace(";", ",").replace(" ", ",").split(",") if code]

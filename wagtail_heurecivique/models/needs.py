@@ -53,7 +53,9 @@ class Need(models.Model):
         verbose_name=_("referring partner"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # PROTECT, not SET_NULL: Django would clear the link with an update that writes
+        # no history row. The same holds for the other optional links below.
+        on_delete=models.PROTECT,
         related_name="referred_needs",
     )
     referrer_name = models.CharField(_("referrer's name"), max_length=150, blank=True)
@@ -185,7 +187,11 @@ class Proposal(models.Model):
     def clean(self):
         super().clean()
         if self.need_id and self.volunteer_id and self.need.commune_id != self.volunteer.commune_id:
-            raise ValidationError({"volunteer": _("The volunteer and the need belong to different communes.")})
+            neighbours = self.need.commune.neighbour_communes.filter(pk=self.volunteer.commune_id)
+            if not neighbours.exists():
+                raise ValidationError(
+                    {"volunteer": _("The volunteer and the need belong to different communes.")}
+                )
 
 
 class HoursRecord(models.Model):
@@ -195,7 +201,7 @@ class HoursRecord(models.Model):
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="hours"
     )
     proposal = models.ForeignKey(
-        Proposal, verbose_name=_("proposal"), null=True, blank=True, on_delete=models.SET_NULL, related_name="hours"
+        Proposal, verbose_name=_("proposal"), null=True, blank=True, on_delete=models.PROTECT, related_name="hours"
     )
     date = models.DateField(_("date"), validators=[validate_not_in_future])
     minutes = models.PositiveSmallIntegerField(

@@ -142,6 +142,7 @@ class Volunteer(ContactMixin):
         self.email = (self.email or "").strip().lower()
 
 
+@personal_data(identity=["contact_name"], contact=["email", "phone"])
 class Partner(ContactMixin):
     """An association, health professional, school, social service or company."""
 
@@ -171,9 +172,6 @@ class Partner(ContactMixin):
         return self.name
 
 
-personal_data(identity=["contact_name"], contact=["email", "phone"])(Partner)
-
-
 @personal_data(
     identity=["first_name", "last_name"],
     contact=["phone", "email"],
@@ -198,7 +196,7 @@ class Beneficiary(ContactMixin):
         verbose_name=_("referred by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a SET_NULL would write no history row
         related_name="beneficiaries",
     )
     sensitive_notes = models.TextField(

@@ -46,7 +46,7 @@ def test_coordinator_creates_a_commune_and_bad_codes_are_explained(client, coord
     url = AdminURLHelper(Commune).create_url
     data = {
         "name": "Vernon", "insee_code": "2C001", "departement": "27", "postcodes": "27200, 272",
-        "monthly_solicitation_cap": 2, "sla_days": 7, "charter_version": "1", "is_active": "on",
+        "monthly_solicitation_cap": 2, "sla_days": 7, "proposal_expiry_hours": 72, "charter_version": "1", "is_active": "on",
     }
     response = client.post(url, data)
     assert response.status_code == 200

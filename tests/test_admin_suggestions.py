@@ -3,7 +3,7 @@
 import pytest
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import ActionKind, NeedStatus
+from wagtail_heurecivique.enums import ActionKind
 from wagtail_heurecivique.models import Need, Proposal, Skill
 
 from . import factories
@@ -26,7 +26,7 @@ def need_with_helpers(commune_a):
 
 
 @pytest.mark.django_db
-def test_referent_sees_ranked_suggestions_and_proposes(client, referent_a, need_with_helpers):
+def test_referent_sees_ranked_suggestions(client, referent_a, need_with_helpers):
     need, (roux, petit) = need_with_helpers
     url = NEEDS.get_action_url("suggestions", need.pk)
     client.force_login(referent_a)
@@ -35,24 +35,9 @@ def test_referent_sees_ranked_suggestions_and_proposes(client, referent_a, need_
     content = client.get(url).content.decode()
     assert "compétences : Courses" in content and "pas encore sollicité ce mois-ci" in content
     assert content.index("Roux") < content.index("Petit")  # tie broken by id, stable
-
-    response = client.post(url, {"volunteer": petit.pk}, follow=True)
-    assert response.status_code == 200
-    proposal = Proposal.objects.get()
-    assert proposal.volunteer == petit and proposal.proposed_by == referent_a
-    assert "compétences : Courses" in proposal.score_explanation
-    assert proposal.history.get().history_user == referent_a
-    assert "Petit" not in response.content.decode().split("<tbody>")[1]  # no longer suggested
-
-
-@pytest.mark.django_db
-def test_a_forged_or_ineligible_volunteer_is_refused(client, referent_a, commune_b, need_with_helpers):
-    need, _helpers = need_with_helpers
-    stranger = factories.volunteer(commune_b)
-    client.force_login(referent_a)
-    response = client.post(NEEDS.get_action_url("suggestions", need.pk), {"volunteer": stranger.pk})
-    assert response.status_code == 400
-    assert "ne peut plus être proposé" in response.content.decode()
+    # Proposals go through the need workflow's task, not this page.
+    assert "« Proposer aux volontaires »" in content
+    assert client.post(url, {"volunteer": petit.pk}).status_code == 405
     assert not Proposal.objects.exists()
 
 
@@ -65,13 +50,3 @@ def test_suggestions_are_scoped_and_permission_checked(client, referent_b, coord
     assert client.post(url, {"volunteer": 1}).status_code == 404
     client.force_login(coordinator)  # reads everything, proposes nothing
     assert client.get(url).status_code in (302, 403)
-
-
-@pytest.mark.django_db
-def test_closed_need_takes_no_proposal(client, referent_a, need_with_helpers):
-    need, (roux, _petit) = need_with_helpers
-    need.status = NeedStatus.CLOSED
-    need.save()
-    client.force_login(referent_a)
-    client.post(NEEDS.get_action_url("suggestions", need.pk), {"volunteer": roux.pk})
-    assert not Proposal.objects.exists()

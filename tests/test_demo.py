@@ -62,3 +62,19 @@ def test_a_failing_demo_run_writes_nothing_and_says_why_in_french():
 def test_demo_refuses_a_nonsensical_size():
     with pytest.raises(CommandError):
         call_command("load_demo", "--volunteers-per-commune=0", stdout=mock.Mock())
+
+
+@pytest.mark.django_db
+def test_demo_needs_wait_at_every_step_of_their_handling(client, django_user_model):
+    from viewflow.workflow.models import Task
+
+    from workflows.models import NeedProcess
+
+    call_command("load_demo", stdout=mock.Mock())
+    assert NeedProcess.objects.count() == Need.objects.count()
+    open_tasks = Task.objects.filter(flow_task_type="HUMAN", status__in=("NEW", "ASSIGNED"))
+    assert {task.flow_task.name for task in open_tasks} == {"qualify", "match", "follow_up"}
+    assert Task.objects.filter(flow_task_type="FUNCTION", status="NEW").exists()  # waiting for answers
+    client.force_login(django_user_model.objects.get(username="referente.bois"))
+    content = client.get("/admin/heurecivique/taches/").content.decode()
+    assert "En retard" in content and "Prendre en charge" in content and "Ouvrir la tâche" in content

@@ -13,6 +13,7 @@ from wagtail_heurecivique.indicators import compute
 from wagtail_heurecivique.models import Commune, Need, Partner, Proposal, Skill, Volunteer
 
 from . import factories
+from .workflow_helpers import Desk, received
 from .test_history import volunteer_form
 
 VOLUNTEERS = AdminURLHelper(Volunteer)
@@ -78,7 +79,10 @@ def test_a_neighbouring_communes_volunteer_can_be_proposed(client, commune_a, co
     content = client.get(url).content.decode()
     assert "Voisin" in content
     assert AdminURLHelper(Volunteer).get_action_url("inspect", neighbour.pk) not in content
-    response = client.post(url, {"volunteer": neighbour.pk})
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    response = desk.propose(need, neighbour)
     assert response.status_code == 302
     assert Proposal.objects.get().volunteer == neighbour
 
@@ -88,7 +92,7 @@ def test_emptied_matching_weights_are_saved_as_defaults(client, commune_a, coord
     client.force_login(coordinator)
     data = {
         "name": commune_a.name, "insee_code": commune_a.insee_code, "departement": "92", "postcodes": "92270",
-        "monthly_solicitation_cap": 2, "sla_days": 7, "charter_version": "1", "is_active": "on",
+        "monthly_solicitation_cap": 2, "sla_days": 7, "proposal_expiry_hours": 72, "charter_version": "1", "is_active": "on",
         "matching_weights": "",
     }
     response = client.post(AdminURLHelper(Commune).get_action_url("edit", commune_a.pk), data)

@@ -14,15 +14,16 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import re_path
+from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper
+from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import (
     CreateView,
@@ -36,7 +37,7 @@ from wagtail_modeladmin.views import (
 
 from .fields import FlagsField
 from .history import HistoryFormatter
-from .matching import propose, suggest
+from .matching import suggest
 from .models import (
     Beneficiary,
     Category,
@@ -53,6 +54,7 @@ from .models import (
 from .personal_data import registry
 from .scoping import CommuneScopedQuerySet, communes_for_user
 from .settings import get_setting
+from .signals import need_received
 
 
 # --- Forms ------------------------------------------------------------------------------
@@ -124,6 +126,16 @@ class HeureCiviqueEditView(ScopedInstanceMixin, ChangeReasonMixin, EditView):
     change_reason = _("Changed in the back office")
 
 
+class NeedCreateView(HeureCiviqueCreateView):
+    """A need entered by the town hall: its handling starts in the same transaction."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            need_received.send(sender=Need, need=form.instance, user=self.request.user)
+        return response
+
+
 class DeletionReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the deletion"),
@@ -187,6 +199,21 @@ class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
         return super().get_field_display_value(field_name, field)
 
 
+class NeedInspectView(HeureCiviqueInspectView):
+    """The need, then what other layers show about it (the workflows app: its timeline).
+
+    Sections come from the ``heurecivique_need_inspect_sections`` hook: functions of
+    ``(request, need)`` returning a component to render, or ``None``.
+    """
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/need_inspect.html"]
+
+    def get_context_data(self, **kwargs):
+        sections = [fn(self.request, self.instance) for fn in hooks.get_hooks("heurecivique_need_inspect_sections")]
+        return super().get_context_data(sections=[s for s in sections if s is not None], **kwargs)
+
+
 class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
     """Field-level history from django-simple-history: who, when, what, why."""
 
@@ -222,7 +249,11 @@ class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
 
 
 class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
-    """Ranked volunteer suggestions for a need, with their reasons; propose in one click."""
+    """Ranked volunteer suggestions for a need, with their reasons, at any step.
+
+    Proposals themselves are made in the need workflow's "Propose to volunteers" task,
+    so that each goes through the process (lock, answer links, history).
+    """
 
     page_title = _("Suggested volunteers")
     permission_required = "wagtail_heurecivique.add_proposal"
@@ -252,32 +283,6 @@ class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
         }
         context.update(kwargs)
         return super().get_context_data(**context)
-
-    def post(self, request, *args, **kwargs):
-        if not self.instance.is_open:
-            messages.error(request, gettext("This need is closed: no more proposals."))
-            return redirect(request.path)
-        volunteer_id = request.POST.get("volunteer")
-        # The suggestion is computed again, so that what is frozen is what stands now,
-        # and a volunteer who no longer passes the filters (or a forged id) is refused.
-        chosen = next((s for s in suggest(self.instance, limit=None) if str(s.volunteer.pk) == volunteer_id), None)
-        if chosen is None:
-            messages.error(request, gettext("This volunteer cannot be proposed for this need any more."))
-            response = self.render_to_response(self.get_context_data())
-            response.status_code = 400
-            return response
-        try:
-            propose(self.instance, chosen, user=request.user)
-        except ValidationError as error:  # e.g. proposed meanwhile from another screen
-            messages.error(request, " ".join(error.messages))
-            response = self.render_to_response(self.get_context_data())
-            response.status_code = 400
-            return response
-        messages.success(
-            request,
-            gettext("Proposal made to %(volunteer)s.") % {"volunteer": chosen.volunteer},
-        )
-        return redirect(request.path)
 
 
 class HeureCiviqueIndexView(IndexView):
@@ -342,6 +347,20 @@ class HeureCiviqueButtonHelper(ButtonHelper):
 class NeedButtonHelper(HeureCiviqueButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        try:
+            handling_url = reverse("heurecivique_need_process", args=[obj.pk])
+        except NoReverseMatch:  # the workflows app is not wired in
+            handling_url = None
+        if handling_url:
+            buttons.insert(
+                0,
+                {
+                    "url": handling_url,
+                    "label": gettext("Handling"),
+                    "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
+                    "title": gettext("Tasks, proposals and timeline of this need"),
+                },
+            )
         if obj.is_open and self.request.user.has_perm(NeedSuggestionsView.permission_required):
             buttons.insert(
                 0,
@@ -376,6 +395,13 @@ class CommuneListFilter(SimpleListFilter):
 
 
 # --- ModelAdmins ------------------------------------------------------------------------
+
+
+class WorkflowCreatedPermissionHelper(PermissionHelper):
+    """Rows only the need workflow creates (proposals): no "add" in the back office."""
+
+    def user_can_create(self, user):
+        return False
 
 
 class HeureCiviqueModelAdmin(ModelAdmin):
@@ -430,12 +456,19 @@ class CommuneAdmin(HeureCiviqueModelAdmin):
         MultiFieldPanel(
             [
                 FieldPanel("monthly_solicitation_cap"),
-                FieldPanel("sla_days"),
                 FieldPanel("charter_version"),
                 FieldPanel("neighbour_communes", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("matching_weights"),
             ],
             heading=_("Programme settings"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("sla_days"),
+                FieldRowPanel([FieldPanel("qualify_sla_days"), FieldPanel("match_sla_days"), FieldPanel("follow_up_sla_days")]),
+                FieldPanel("proposal_expiry_hours"),
+            ],
+            heading=_("Time limits of the need workflow"),
         ),
         FieldPanel("is_active"),
     ]
@@ -554,6 +587,8 @@ class NeedAdmin(HeureCiviqueModelAdmin):
     )
     export_filename = "besoins"
     button_helper_class = NeedButtonHelper
+    create_view_class = NeedCreateView
+    inspect_view_class = NeedInspectView
 
     def suggestions_view(self, request, instance_pk):
         return NeedSuggestionsView.as_view(model_admin=self, instance_pk=instance_pk)(request)
@@ -596,7 +631,7 @@ class NeedAdmin(HeureCiviqueModelAdmin):
             ],
             heading=_("When and where"),
         ),
-        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_reason")], heading=_("Status")),
+        # No status here: the need workflow moves it, step by step, with its history.
     ]
 
 
@@ -610,9 +645,10 @@ class ProposalAdmin(HeureCiviqueModelAdmin):
     search_fields = ("need__title", "volunteer__first_name", "volunteer__last_name")
     list_export = ("need", "volunteer", "status", "score", "proposed_at", "answered_at", "rating")
     export_filename = "mises-en-relation"
+    permission_helper_class = WorkflowCreatedPermissionHelper
+    # Who was proposed and what they answered belong to the need workflow; the back
+    # office completes the feedback only.
     panels = [
-        FieldRowPanel([FieldPanel("need"), FieldPanel("volunteer")]),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("answered_at")]),
         FieldPanel("rating"),
         FieldPanel("volunteer_feedback"),
         FieldPanel("beneficiary_feedback"),

@@ -14,6 +14,12 @@ ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 DATA_MODELS = ["volunteer", "beneficiary", "partner", "need", "proposal", "hoursrecord", "consent"]
 CATALOGUE_MODELS = ["category", "skill"]
+# The need workflow's permissions: viewflow creates the steps' ones after migrate.
+WORKFLOW_STEPS = [
+    "heurecivique_workflows.can_qualify_needprocess",
+    "heurecivique_workflows.can_match_needprocess",
+    "heurecivique_workflows.can_follow_up_needprocess",
+]
 
 
 def _perms(actions, models, app="wagtail_heurecivique"):
@@ -28,6 +34,9 @@ GROUPS = {
             "wagtail_heurecivique.view_commune",
             *_perms(["view", "add", "change", "delete"], DATA_MODELS),
             *_perms(["view"], CATALOGUE_MODELS),
+            "heurecivique_workflows.view_needprocess",
+            "heurecivique_workflows.manage_needprocess",
+            *WORKFLOW_STEPS,
         ],
     },
     "sensitive_notes": {
@@ -52,6 +61,7 @@ GROUPS = {
             *_perms(["view", "add", "change"], ["commune", "communemembership"]),
             *_perms(["view"], DATA_MODELS),
             *_perms(["view", "add", "change", "delete"], CATALOGUE_MODELS),
+            "heurecivique_workflows.view_needprocess",
         ],
     },
 }

@@ -11,6 +11,8 @@ DEFAULTS = {
     "DEFAULT_MONTHLY_SOLICITATION_CAP": 2,
     # Days a workflow step may wait before it is escalated, for a new commune.
     "DEFAULT_SLA_DAYS": 7,
+    # Hours a volunteer has to answer a proposal, for a new commune.
+    "DEFAULT_PROPOSAL_EXPIRY_HOURS": 72,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
     # Weight of each matching criterion (0 to 10); a commune may override any of them.

@@ -13,3 +13,6 @@ class HeureCiviqueWorkflowsAppConfig(AppConfig):
     label = "heurecivique_workflows"
     verbose_name = _("Heure Civique workflows")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the domain's signals)

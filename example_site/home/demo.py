@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from wagtail_heurecivique.enums import ActionKind, DayPeriod, Frequency, MembershipRole, NeedSource, NeedStatus, PartnerKind
 from wagtail_heurecivique.enums import ProposalStatus, Urgency, VolunteerStatus, Weekday, ConsentPurpose
@@ -31,6 +33,10 @@ from wagtail_heurecivique.models import (
     Volunteer,
 )
 from wagtail_heurecivique.roles import ensure_groups, group
+from workflows import services as workflow
+from workflows.enums import Outcome
+from workflows.flows import NeedFlow
+from workflows.models import NeedProcess, TaskDeadline
 
 REASON = "Données de démonstration"
 PASSWORD = "changeme"
@@ -216,6 +222,55 @@ class DemoBuilder:
         beneficiaries = [self._beneficiary(commune, spec, index, partners) for index in range(6)]
         needs = [self._need(commune, spec, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
         self._proposals_and_hours(needs, volunteers, referent)
+        for index, need in enumerate(needs):
+            if not NeedProcess.objects.filter(need=need).exists():
+                self._handling(need, referent, assign=index % 2 == 0, overdue=index in (0, 1))
+
+    def _handling(self, need, referent, *, assign, overdue):
+        """Put the need's process at the step its status stands for, so that the inbox is alive.
+
+        The steps are completed as the référent would, but without their forms: the
+        demo's needs were written with their final status (and history) first.
+        """
+        final = need.status
+        path = {
+            NeedStatus.NEW: [],
+            NeedStatus.QUALIFIED: [("qualify", NeedStatus.QUALIFIED)],
+            NeedStatus.REFUSED: [("qualify", NeedStatus.REFUSED)],
+            NeedStatus.REDIRECTED: [("qualify", NeedStatus.REDIRECTED)],
+            NeedStatus.CANCELLED: [("qualify", NeedStatus.QUALIFIED)],
+            NeedStatus.MATCHING: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING)],
+            NeedStatus.PLANNED: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING),
+                                 ("await_answers", NeedStatus.PLANNED)],
+            NeedStatus.DONE: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING),
+                              ("await_answers", NeedStatus.PLANNED), ("follow_up", NeedStatus.DONE)],
+        }
+        path[NeedStatus.CLOSED] = path[NeedStatus.DONE]
+        Need.objects.filter(pk=need.pk).update(status=NeedStatus.NEW)
+        workflow.start(need, user=referent)
+        for step, status in path[final]:
+            Need.objects.filter(pk=need.pk).update(status=status)
+            task = workflow.open_task(need.process, step)
+            if step == "await_answers":
+                NeedFlow.await_answers.run(task)
+                continue
+            activation = task.flow_task.activation_class(task)
+            activation.assign(referent)
+            activation.start(None)
+            activation.execute()
+        Need.objects.filter(pk=need.pk).update(status=final)
+        outcomes = {NeedStatus.DONE: Outcome.DONE, NeedStatus.CLOSED: Outcome.DONE, NeedStatus.REFUSED: Outcome.REFUSED,
+                    NeedStatus.REDIRECTED: Outcome.REDIRECTED}
+        if final in outcomes:
+            NeedProcess.objects.filter(need=need).update(outcome=outcomes[final])
+        if final == NeedStatus.CANCELLED:
+            workflow.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
+            return
+        open_task = Task.objects.filter(process=need.process, flow_task_type="HUMAN", status=STATUS.NEW).first()
+        if open_task and assign:
+            open_task.flow_task.activation_class(open_task).assign(referent)
+        if open_task and overdue:
+            TaskDeadline.objects.filter(task=open_task).update(due_at=timezone.now() - datetime.timedelta(days=2))
 
     def _partner(self, commune, name, kind, contact):
         name = name.format(commune=commune.name)

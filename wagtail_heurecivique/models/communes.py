@@ -23,6 +23,20 @@ def default_sla_days():
     return get_setting("DEFAULT_SLA_DAYS")
 
 
+def default_proposal_expiry_hours():
+    return get_setting("DEFAULT_PROPOSAL_EXPIRY_HOURS")
+
+
+def _step_sla_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Days. Leave empty to use the days before escalation."),
+    )
+
+
 class Commune(models.Model):
     """A commune running the programme: the tenant every other record belongs to."""
 
@@ -59,6 +73,15 @@ class Commune(models.Model):
         default=default_sla_days,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("A workflow step older than this is escalated."),
+    )
+    qualify_sla_days = _step_sla_field(_("days to qualify a need"))
+    match_sla_days = _step_sla_field(_("days to propose a need to volunteers"))
+    follow_up_sla_days = _step_sla_field(_("days to follow up after the planned date"))
+    proposal_expiry_hours = models.PositiveSmallIntegerField(
+        _("hours for a volunteer to answer"),
+        default=default_proposal_expiry_hours,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text=_("An unanswered proposal expires after this and the need goes back to matching."),
     )
     charter_version = models.CharField(
         _("charter version"),
@@ -109,6 +132,10 @@ class Commune(models.Model):
     @property
     def postcode_list(self):
         return [code for code in self.postcodes.replace(";", ",").replace(" ", ",").split(",") if code]
+
+    def step_sla_days(self, step):
+        """Days a workflow step (``qualify``, ``match``, ``follow_up``) may wait."""
+        return getattr(self, f"{step}_sla_days", None) or self.sla_days
 
     def save(self, *args, **kwargs):
         self.postcodes = ", ".join(self.postcode_list)

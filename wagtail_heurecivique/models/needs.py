@@ -71,6 +71,9 @@ class Need(models.Model):
     wished_slots = AvailabilityField(
         _("wished time slots"), blank=True, help_text=_("Leave empty if any time of the week suits.")
     )
+    planned_date = models.DateField(
+        _("planned date"), null=True, blank=True, help_text=_("Agreed with the volunteer; the follow-up comes after it.")
+    )
     place = models.CharField(_("place"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_postcode])
     neighbourhood = models.CharField(_("neighbourhood"), max_length=100, blank=True)

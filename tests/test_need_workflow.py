@@ -1,0 +1,356 @@
+"""The need workflow driven through HTTP: each path to its end, with its trail and history."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.status import PROCESS, STATUS
+from wagtail_modeladmin.helpers import AdminURLHelper
+
+from wagtail_heurecivique.enums import NeedSource, NeedStatus, ProposalStatus
+from wagtail_heurecivique.models import HoursRecord, Need, Proposal
+from workflows.models import NeedProcess, TaskDeadline
+
+from . import factories
+from .workflow_helpers import Desk, answer, need_with_volunteers, open_task, received, trail
+
+pytestmark = pytest.mark.django_db
+
+
+def reasons(need):
+    return [r.history_change_reason for r in need.history.order_by("history_date", "history_id")]
+
+
+def test_a_need_entered_in_the_admin_starts_its_handling(client, commune_a, referent_a):
+    client.force_login(referent_a)
+    category = factories.category()
+    response = client.post(AdminURLHelper(Need).create_url, {
+        "commune": commune_a.pk, "title": "Lecture du courrier", "kind": "interpersonal", "category": category.pk,
+        "description": "Aide à la lecture.", "source": "staff", "urgency": 2, "estimated_minutes": 60,
+        "volunteers_wanted": 1,
+    })
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert need.process.flow_class.__name__ == "NeedFlow"
+    assert trail(need) == ["start_staff", "qualify"]
+    task = open_task(need, "qualify")
+    assert task.owner is None and task.deadline.due_at > timezone.now()
+
+
+def test_accepted_then_done(commune_a, referent_a):
+    need, (first, second) = need_with_volunteers(commune_a, source=NeedSource.PUBLIC_FORM)
+    received(need)
+    desk = Desk(referent_a)
+    assert desk.qualify(need).status_code == 302
+    assert need.status == NeedStatus.QUALIFIED
+    assert desk.propose(need, first, second).status_code == 302
+    assert need.status == NeedStatus.MATCHING
+    p1, p2 = Proposal.objects.get(volunteer=first), Proposal.objects.get(volunteer=second)
+    assert p1.score is not None and p1.proposed_by == referent_a
+
+    # The volunteer opens the link: the need, no contact yet, two buttons.
+    page = Client().get(reverse("wagtail_heurecivique:proposal_answer", args=[_token(p1)])).content.decode()
+    assert need.title in page and "J’accepte" in page or "J'accepte" in page
+    assert "06 11 22 33 44" not in page
+
+    response = answer(p1, "accept")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "06 11 22 33 44" in content  # the beneficiary's contact, for this volunteer only
+    need.refresh_from_db()
+    assert need.status == NeedStatus.PLANNED
+    p2.refresh_from_db()
+    assert p2.status == ProposalStatus.CANCELLED
+    late = answer(p2, "accept")
+    assert late.status_code == 409 and "06 11 22 33 44" not in late.content.decode()
+
+    # The référent now sees the volunteer's phone on the need's handling page.
+    handling = desk.client.get(reverse("heurecivique_need_process", args=[need.pk])).content.decode()
+    assert first.phone in handling and second.phone not in handling
+
+    bad = desk.do(need, "follow_up", {"outcome": "done"})
+    assert bad.status_code == 400 and "minutes" in bad.content.decode()
+    response = desk.do(need, "follow_up", {
+        "outcome": "done", "date": timezone.localdate().isoformat(), "minutes": 90, "rating": 5,
+        "volunteer_feedback": "Très bon moment", "beneficiary_feedback": "Merci",
+    })
+    assert response.status_code == 302
+    assert need.status == NeedStatus.DONE
+    p1.refresh_from_db()
+    assert p1.status == ProposalStatus.DONE and p1.rating == 5
+    assert HoursRecord.objects.get().minutes == 90
+    process = NeedProcess.objects.get(need=need)
+    assert process.status == PROCESS.DONE and process.outcome == "done"
+    assert trail(need) == ["start_public", "qualify", "match", "await_answers", "follow_up", "done"]
+    assert reasons(need)[-1] == "Aide apportée : clôturé"
+    assert need.history.filter(history_user=referent_a).exists()
+
+
+def _token(proposal):
+    from workflows.services import answer_token
+
+    return answer_token(proposal)
+
+
+def test_refused_with_a_coded_reason(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    desk = Desk(referent_a)
+    response = desk.qualify(need, decision="refuse", message="")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Indiquez le motif du refus." in content and 'href="#id_refusal_reason"' in content
+    response = desk.qualify(need, decision="refuse", refusal_reason="out_of_scope", message="Hors programme.")
+    assert response.status_code == 302
+    assert need.status == NeedStatus.REFUSED and need.status_reason == "Hors programme."
+    process = NeedProcess.objects.get(need=need)
+    assert (process.status, process.outcome, process.refusal_reason) == (PROCESS.DONE, "refused", "out_of_scope")
+    assert trail(need) == ["start_staff", "qualify", "refused"]
+
+
+def test_redirected_to_an_institutional_service(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0, source=NeedSource.REFERRAL)
+    received(need)
+    response = Desk(referent_a).qualify(need, decision="redirect", redirected_to="ccas", message="Voir le CCAS.")
+    assert response.status_code == 302
+    assert need.status == NeedStatus.REDIRECTED
+    assert NeedProcess.objects.get(need=need).redirected_to == "ccas"
+    assert trail(need) == ["start_referral", "qualify", "redirected"]
+
+
+def test_declined_then_matched_again_with_who_declined(commune_a, referent_a):
+    need, (first, second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    assert answer(Proposal.objects.get(volunteer=first), "decline").status_code == 200
+    need.refresh_from_db()
+    assert need.status == NeedStatus.QUALIFIED
+    page = desk.client.get(desk.task_url(need, "match")).content.decode() if desk.claim(need, "match") else ""
+    assert "Bénévole0" in page and "Décliné" in page
+    assert 'value="%s"' % first.pk not in page  # never proposed twice
+    desk.propose(need, second)
+    answer(Proposal.objects.get(volunteer=second), "accept")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.PLANNED
+    assert trail(need) == ["start_staff", "qualify", "match", "await_answers", "match", "await_answers", "follow_up"]
+
+
+def test_an_unanswered_proposal_expires_back_to_matching(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    proposal = Proposal.objects.get()
+    Proposal.objects.filter(pk=proposal.pk).update(proposed_at=timezone.now() - datetime.timedelta(hours=73))
+    call_command("heurecivique_expire_proposals")
+    call_command("heurecivique_expire_proposals")  # idempotent
+    proposal.refresh_from_db()
+    need.refresh_from_db()
+    assert proposal.status == ProposalStatus.EXPIRED
+    assert need.status == NeedStatus.QUALIFIED
+    assert proposal.history.filter(history_change_reason__contains="expiré").count() == 1
+    assert trail(need).count("match") == 2
+    late = answer(proposal, "accept")
+    assert late.status_code == 409 and "expiré" in late.content.decode()
+
+
+def test_no_show_goes_back_to_matching(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    answer(Proposal.objects.get(), "accept")
+    response = desk.do(need, "follow_up", {"outcome": "no_show", "comment": "Personne n'est venu."})
+    assert response.status_code == 302
+    assert need.status == NeedStatus.QUALIFIED
+    assert Proposal.objects.get().status == ProposalStatus.NO_SHOW
+    assert trail(need)[-2:] == ["follow_up", "match"]
+
+
+def test_postponed_to_a_new_date(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    answer(Proposal.objects.get(), "accept")
+    new_date = timezone.localdate() + datetime.timedelta(days=10)
+    desk.do(need, "follow_up", {"outcome": "new_date", "new_date": new_date.isoformat()})
+    assert need.status == NeedStatus.PLANNED and need.planned_date == new_date
+    task = open_task(need, "follow_up")
+    assert task.deadline.due_at.date() > new_date
+
+
+def test_cancelled_from_any_step_with_a_reason(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    url = reverse("heurecivique_need_cancel", args=[need.pk])
+    response = desk.client.post(url, {"reason": "  "})
+    assert response.status_code == 400 and "Indiquez le motif" in response.content.decode()
+    assert desk.client.post(url, {"reason": "La personne a déménagé."}).status_code == 302
+    need.refresh_from_db()
+    assert need.status == NeedStatus.CANCELLED and need.status_reason == "La personne a déménagé."
+    assert Proposal.objects.get().status == ProposalStatus.CANCELLED
+    process = NeedProcess.objects.get(need=need)
+    assert process.status == PROCESS.CANCELED and process.outcome == "cancelled"
+    assert not process.task_set.filter(status__in=(STATUS.NEW, STATUS.ASSIGNED)).exists()
+    assert answer(Proposal.objects.get(), "accept").status_code == 409
+
+
+def test_overdue_tasks_come_first_and_are_escalated_once(commune_a, referent_a):
+    fresh, _ = need_with_volunteers(commune_a, count=0, title="Besoin récent")
+    late, _ = need_with_volunteers(commune_a, count=0, title="Besoin ancien")
+    received(fresh)
+    received(late)
+    TaskDeadline.objects.filter(task=open_task(late, "qualify")).update(due_at=timezone.now() - datetime.timedelta(days=1))
+    desk = Desk(referent_a)
+    content = desk.client.get(reverse("heurecivique_inbox")).content.decode()
+    assert content.index("Besoin ancien") < content.index("Besoin récent")
+    assert content.count("En retard") == 1
+    call_command("heurecivique_escalate")
+    call_command("heurecivique_escalate")
+    assert [r for r in reasons(late) if r and r.startswith("Escalade")] == [reasons(late)[-1]]
+    assert not any(r and r.startswith("Escalade") for r in reasons(fresh))
+    assert open_task(late, "qualify").deadline.escalated_at is not None
+
+
+def test_another_communes_referent_cannot_even_see_a_task(commune_a, referent_a, referent_b):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    task = open_task(need, "qualify")
+    other = Desk(referent_b)
+    assert "Courses pour" not in other.client.get(reverse("heurecivique_inbox")).content.decode()
+    assert other.client.post(reverse("heurecivique_task_claim", args=[task.pk])).status_code == 404
+    assert other.client.get(reverse("heurecivique_task", args=[task.process_id, "qualify", task.pk])).status_code == 404
+    assert other.client.get(reverse("heurecivique_need_process", args=[need.pk])).status_code == 404
+    assert other.client.post(reverse("heurecivique_need_cancel", args=[need.pk]), {"reason": "x"}).status_code == 404
+    assert other.client.get(reverse("heurecivique_task", args=[task.process_id, "nope", task.pk])).status_code == 404
+    Desk(referent_a).claim(need, "qualify")
+    assert open_task(need, "qualify").owner == referent_a
+
+
+def test_the_coordinator_reads_but_does_not_act(commune_a, coordinator):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    desk = Desk(coordinator)
+    assert desk.client.get(reverse("heurecivique_need_process", args=[need.pk])).status_code == 200
+    desk.claim(need, "qualify")
+    assert open_task(need, "qualify").owner is None
+    assert desk.client.post(reverse("heurecivique_need_cancel", args=[need.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_the_second_claim_is_told_who_was_first(commune_a, referent_a):
+    colleague = factories.referent(commune_a, "colleague")
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    Desk(referent_a).claim(need, "qualify")
+    second = Desk(colleague)
+    response = second.client.post(reverse("heurecivique_task_claim", args=[open_task(need, "qualify").pk]), follow=True)
+    assert "referent_a a pris cette tâche en premier" in response.content.decode()
+    response = second.qualify(need, decision="refuse", refusal_reason="other", message="Non")
+    assert response.status_code == 302 and need.status == NeedStatus.NEW
+
+
+def test_a_stale_form_keeps_what_was_typed(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    desk = Desk(referent_a)
+    desk.claim(need, "qualify")
+    url = desk.task_url(need, "qualify")
+    desk.client.post(reverse("heurecivique_task_release", args=[open_task(need, "qualify").pk]))
+    factories.referent(commune_a, "colleague")
+    Desk(need.commune.memberships.get(user__username="colleague").user).claim(need, "qualify")
+    response = desk.client.post(url, {"decision": "refuse", "category": need.category_id, "urgency": 2,
+                                       "volunteers_wanted": 1, "refusal_reason": "other", "message": "Mon texte"})
+    assert response.status_code in (302, 409)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.NEW
+
+
+def test_a_double_click_on_accept_counts_once(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    proposal = Proposal.objects.get()
+    assert answer(proposal, "accept").status_code == 200
+    again = answer(proposal, "accept")
+    assert again.status_code == 409 and "déjà répondu" in again.content.decode()
+    assert proposal.history.filter(history_change_reason__contains="Accepté").count() == 1
+
+
+def test_forged_links_and_bad_answers(commune_a, referent_a):
+    assert Client().get("/heure-civique/proposition/abc/").status_code == 404
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    assert answer(Proposal.objects.get(), "maybe").status_code == 400
+
+
+def test_the_inspect_view_shows_the_timeline(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need, decision="redirect", redirected_to="ccas", message="Voir le CCAS.")
+    content = desk.client.get(AdminURLHelper(Need).get_action_url("inspect", need.pk)).content.decode()
+    assert "Chronologie" in content and "Qualifier le besoin" in content and "Voir le CCAS." in content
+
+
+def test_the_dashboard_panel_counts_my_tasks(commune_a, referent_a):
+    for _ in range(3):
+        need, _ = need_with_volunteers(commune_a, count=0)
+        received(need)
+    Desk(referent_a).claim(need, "qualify")
+    content = Desk(referent_a).client.get("/admin/").content.decode()
+    assert "1 tâche qui m’est assignée" in content or "1 tâche qui m'est assignée" in content
+    assert "2 tâches à prendre en charge" in content
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_the_inbox_makes_a_bounded_number_of_queries(commune_a, referent_a, django_assert_max_num_queries, size):
+    category = factories.category()
+    needs = Need.objects.bulk_create(
+        Need(commune=commune_a, title=f"Besoin {i}", kind="interpersonal", category=category, description="x")
+        for i in range(size)
+    )
+    for need in needs:
+        received(need)
+    desk = Desk(referent_a)
+    desk.client.get(reverse("heurecivique_inbox"))  # warm the caches
+    with django_assert_max_num_queries(14):
+        response = desk.client.get(reverse("heurecivique_inbox"), {"step": "qualify", "p": 2})
+    assert response.status_code == 200
+
+
+def test_bad_inbox_filters_are_a_400(commune_a, commune_b, referent_a):
+    desk = Desk(referent_a)
+    assert desk.client.get(reverse("heurecivique_inbox"), {"commune": commune_b.pk}).status_code == 400
+    assert desk.client.get(reverse("heurecivique_inbox"), {"urgency": "abc"}).status_code == 400
+
+
+def test_a_forged_or_ineligible_volunteer_is_refused(commune_a, commune_b, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    stranger = factories.volunteer(commune_b)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    response = desk.propose(need, stranger, planned_date="2000-01-01")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Sélectionnez un choix valide" in content and "La date prévue ne peut pas être passée." in content
+    assert not Proposal.objects.exists() and need.status == NeedStatus.QUALIFIED
+    assert desk.propose(need).status_code == 400  # nobody chosen
+    assert desk.propose(need, first).status_code == 302

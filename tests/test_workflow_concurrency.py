@@ -1,0 +1,103 @@
+"""Two people on one need at the same instant, in real concurrent transactions (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from viewflow.workflow.models import Task
+
+from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
+from wagtail_heurecivique.models import Proposal
+from workflows import services
+
+from . import factories
+from .workflow_helpers import Desk, need_with_volunteers, open_task, received
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no real race"),
+]
+
+
+def race(*actions):
+    """Run the actions in threads released at the same moment; return their results."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as error:  # reported, so that the test shows it
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_referents_claim_the_same_task_one_wins(commune_a, referent_a):
+    colleague = factories.referent(commune_a, "colleague")
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    pk = open_task(need, "qualify").pk
+    results = race(
+        lambda: services.claim(Task.objects.get(pk=pk), referent_a),
+        lambda: services.claim(Task.objects.get(pk=pk), colleague),
+    )
+    assert sorted(results) == [False, True]
+    winner = referent_a if results[0] else colleague
+    assert Task.objects.get(pk=pk).owner == winner
+    assert need.history.filter(history_change_reason__startswith="Tâche « Qualifier le besoin » prise").count() == 1
+
+
+def test_the_same_task_submitted_twice_at_once_is_done_once(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    first, second = Desk(referent_a), Desk(referent_a)
+    first.claim(need, "qualify")
+    url = first.task_url(need, "qualify")
+    data = {"decision": "refuse", "category": need.category_id, "urgency": 2, "volunteers_wanted": 1,
+            "refusal_reason": "other", "message": "Hors programme"}
+    results = race(lambda: first.client.post(url, data), lambda: second.client.post(url, data))
+    assert sorted(r.status_code for r in results) == [302, 409]
+    need.refresh_from_db()
+    assert need.status == NeedStatus.REFUSED
+    assert need.history.filter(status=NeedStatus.REFUSED).count() == 1
+
+
+def _proposed(commune, referent, volunteers=2):
+    need, helpers = need_with_volunteers(commune, count=volunteers)
+    received(need)
+    desk = Desk(referent)
+    desk.qualify(need)
+    desk.propose(need, *helpers)
+    return need, list(Proposal.objects.filter(need=need).order_by("pk"))
+
+
+def test_two_volunteers_take_the_last_place_at_once(commune_a, referent_a):
+    need, (p1, p2) = _proposed(commune_a, referent_a)
+    results = race(
+        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+        lambda: services.answer(Proposal.objects.get(pk=p2.pk), accept=True),
+    )
+    assert sorted(results) == [services.Answer.ACCEPTED, services.Answer.FULL]
+    need.refresh_from_db()
+    assert need.status == NeedStatus.PLANNED
+    assert Proposal.objects.filter(need=need, status=ProposalStatus.ACCEPTED).count() == 1
+    assert Task.objects.filter(process__needprocess__need=need, flow_task_type="HUMAN", status="NEW").count() == 1
+
+
+def test_a_double_click_on_accept_at_once_counts_once(commune_a, referent_a):
+    need, (p1, _p2) = _proposed(commune_a, referent_a)
+    results = race(
+        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+    )
+    assert sorted(results) == [services.Answer.ACCEPTED, services.Answer.ALREADY]
+    assert Proposal.objects.get(pk=p1.pk).history.filter(status=ProposalStatus.ACCEPTED).count() == 1

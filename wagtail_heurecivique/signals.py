@@ -1,0 +1,12 @@
+"""Events of the programme, for the layers built on the domain (workflows, notifications).
+
+The domain sends them; it never imports who listens.
+"""
+
+from django.dispatch import Signal
+
+#: A need has just been recorded — in the back office, from the public form or as a
+#: partner's referral (``need.source`` says which). Sent inside the transaction that
+#: saved it, so that a receiver's failure leaves no need without its process.
+#: Arguments: ``need``, ``user`` (the staff member, or ``None`` for the public).
+need_received = Signal()

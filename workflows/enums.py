@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class QualifyDecision(models.TextChoices):
+    ACCEPT = "accept", _("Accept: look for volunteers")
+    REFUSE = "refuse", _("Refuse")
+    REDIRECT = "redirect", _("Redirect to an institutional service")
+
+
+class RefusalReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", _("Outside the programme (professional service, money, transport of persons…)")
+    PROFESSIONAL_CARE = "professional_care", _("Needs professional care")
+    DUPLICATE = "duplicate", _("Duplicate of another need")
+    NO_AGREEMENT = "no_agreement", _("The person helped does not agree")
+    UNREACHABLE = "unreachable", _("The person could not be reached")
+    OTHER = "other", pgettext_lazy("refusal reason", "Other")
+
+
+class InstitutionalService(models.TextChoices):
+    CCAS = "ccas", _("CCAS (municipal social action centre)")
+    SOCIAL_SERVICES = "social_services", _("Département social services")
+    HEALTH = "health", _("Health professional or service")
+    ASSOCIATION = "association", _("Specialised association")
+    OTHER = "other", pgettext_lazy("institutional service", "Other")
+
+
+class FollowUpOutcome(models.TextChoices):
+    DONE = "done", _("Done: record the hours given")
+    NO_SHOW = "no_show", _("Did not happen (no-show): propose to other volunteers")
+    NEW_DATE = "new_date", _("Postponed to a new date")
+    REMATCH = "rematch", _("Look for other volunteers")
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", pgettext_lazy("process outcome", "Done")
+    REFUSED = "refused", pgettext_lazy("process outcome", "Refused")
+    REDIRECTED = "redirected", pgettext_lazy("process outcome", "Redirected")
+    CANCELLED = "cancelled", pgettext_lazy("process outcome", "Cancelled")

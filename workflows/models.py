@@ -1,0 +1,61 @@
+"""Process data of the workflows. The domain data stays in the plugin's models."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process, Task
+
+from .enums import InstitutionalService, Outcome, RefusalReason
+
+
+class NeedProcess(Process):
+    """The handling of one need, from intake to closure."""
+
+    need = models.OneToOneField(
+        "wagtail_heurecivique.Need",
+        verbose_name=_("need"),
+        on_delete=models.PROTECT,
+        related_name="process",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=30, choices=RefusalReason.choices, blank=True)
+    redirected_to = models.CharField(
+        _("redirected to"), max_length=30, choices=InstitutionalService.choices, blank=True
+    )
+
+    commune_path = "need__commune"
+
+    class Meta:
+        verbose_name = _("handling of a need")
+        verbose_name_plural = _("handling of needs")
+        # "manage" (cancel a need's handling) comes with viewflow's default permissions.
+        # The steps' ones are declared here rather than auto-created by viewflow, so
+        # that migrations hold them whether or not the flow module has been imported.
+        permissions = [
+            ("can_qualify_needprocess", _("Can qualify a need")),
+            ("can_match_needprocess", _("Can propose a need to volunteers")),
+            ("can_follow_up_needprocess", _("Can follow up a need")),
+        ]
+
+    def __str__(self):
+        return str(self.need)
+
+
+class TaskDeadline(models.Model):
+    """When a person's task becomes overdue, and whether it was escalated.
+
+    Written when the task is created, from the commune's time limit for the step, so
+    that the inbox can put overdue tasks first in SQL.
+    """
+
+    task = models.OneToOneField(
+        Task, verbose_name=_("task"), primary_key=True, on_delete=models.CASCADE, related_name="deadline"
+    )
+    due_at = models.DateTimeField(_("due on"), db_index=True)
+    escalated_at = models.DateTimeField(_("escalated on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task deadline")
+        verbose_name_plural = _("task deadlines")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.due_at:%Y-%m-%d %H:%M}"

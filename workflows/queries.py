@@ -1,0 +1,122 @@
+"""The workflow rows a staff user may see, and the inbox and timeline built on them."""
+
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from wagtail_heurecivique.history import HistoryFormatter
+from wagtail_heurecivique.models import Need
+from wagtail_heurecivique.scoping import commune_ids_for, sees_all_communes
+
+from .enums import FollowUpOutcome, QualifyDecision
+from .models import NeedProcess
+
+HUMAN_STEPS = ("qualify", "match", "follow_up")
+TIMELINE_HISTORY_ROWS = 200
+
+
+def _flow():
+    from .flows import NeedFlow
+
+    return NeedFlow
+
+
+def _may_view(user):
+    return bool(user and user.is_authenticated and user.is_active and _flow().instance.has_view_permission(user))
+
+
+def processes_for(user):
+    if not _may_view(user):
+        return NeedProcess.objects.none()
+    return NeedProcess.objects.filter(need__in=Need.objects.for_user(user).values("pk"))
+
+
+def need_tasks(user):
+    """Tasks of the need workflow in the user's communes (every commune for coordinators)."""
+    if not _may_view(user):
+        return Task.objects.none()
+    tasks = Task.objects.filter(process__flow_class=_flow())
+    if not sees_all_communes(user):
+        tasks = tasks.filter(process__needprocess__need__commune__in=commune_ids_for(user))
+    return tasks
+
+
+def step_node(name):
+    return getattr(_flow(), name) if name in HUMAN_STEPS else None
+
+
+def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
+    """Tasks assigned to the user and tasks of their communes they may take on, overdue first."""
+    now = timezone.now()
+    tasks = need_tasks(user).filter(flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
+    claimable = Q(owner__isnull=True)
+    if not user.is_superuser:
+        claimable &= Q(owner_permission__in=user.get_all_permissions())
+    tasks = tasks.filter(Q(owner=user) if mine_only else Q(owner=user) | claimable)
+    if commune is not None:
+        tasks = tasks.filter(process__needprocess__need__commune=commune)
+    if step:
+        tasks = tasks.filter(flow_task=step_node(step))
+    if urgency:
+        tasks = tasks.filter(process__needprocess__need__urgency=urgency)
+    return (
+        tasks.annotate(
+            is_overdue=Case(When(deadline__due_at__lte=now, then=Value(True)), default=Value(False),
+                            output_field=BooleanField())
+        )
+        .select_related("owner", "deadline", "process__needprocess__need__commune", "process__needprocess__need__category")
+        .order_by("-is_overdue", "-process__needprocess__need__urgency", "deadline__due_at", "created", "pk")
+    )
+
+
+def counts(user):
+    """The numbers for the dashboard panel, in one query."""
+    from django.db.models import Count
+
+    now = timezone.now()
+    tasks = inbox(user).order_by()
+    return tasks.aggregate(
+        mine=Count("pk", filter=Q(owner=user)),
+        unassigned=Count("pk", filter=Q(owner__isnull=True)),
+        overdue=Count("pk", filter=Q(deadline__due_at__lte=now)),
+    )
+
+
+def outcome_label(task):
+    data = task.data or {}
+    outcome = data.get("outcome")
+    name = task.flow_task.name
+    if not outcome:
+        return ""
+    if name == "qualify" and outcome in QualifyDecision.values:
+        return QualifyDecision(outcome).label
+    if name == "follow_up" and outcome in FollowUpOutcome.values:
+        return FollowUpOutcome(outcome).label
+    if name == "match":
+        return gettext("Proposed to %(count)s volunteer(s)") % {"count": len(data.get("volunteers", []))}
+    return outcome
+
+
+def timeline(process, user):
+    """Tasks (who, when, outcome, comment) interleaved with the need's history rows, newest first."""
+    events = []
+    for task in process.task_set.select_related("owner").exclude(flow_task_type__in=("SWITCH", "EXCLUSIVE_GATEWAY")).order_by("pk"):
+        events.append({
+            "kind": "task",
+            "date": task.finished or task.created,
+            "user": task.owner,
+            "title": task.flow_task.task_title or task.flow_task.name,
+            "status": task.get_status_display() if hasattr(task, "get_status_display") else task.status,
+            "outcome": outcome_label(task),
+            "comment": (task.data or {}).get("comment", ""),
+            "task": task,
+        })
+    formatter = HistoryFormatter(Need, user)
+    records = process.need.history.order_by("-history_date", "-history_id")
+    window = list(formatter.prepare(records)[: TIMELINE_HISTORY_ROWS + 1])
+    for entry in formatter.entries(window, TIMELINE_HISTORY_ROWS):
+        events.append({"kind": "change", "date": entry.date, "user": entry.user, "entry": entry})
+    events.sort(key=lambda event: event["date"], reverse=True)
+    return events

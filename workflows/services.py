@@ -1,0 +1,282 @@
+"""What the steps of the need workflow do to the domain, under the process lock.
+
+Views, links and periodic commands call these functions; each one writes the need's
+history row (who, why) in the same transaction as the change.
+"""
+
+import datetime
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from wagtail_heurecivique.enums import NeedSource, NeedStatus, ProposalStatus
+from wagtail_heurecivique.models import Commune, Need, Proposal
+
+from .enums import Outcome
+from .models import NeedProcess, TaskDeadline
+
+ANSWER_SALT = "heurecivique.proposal-answer"
+#: A link stays readable (to say "expired" or "already answered") well after expiry.
+ANSWER_LINK_MAX_AGE = datetime.timedelta(days=60)
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _flow():
+    from .flows import NeedFlow
+
+    return NeedFlow
+
+
+def record(instance, reason, user=None, **changes):
+    """Save ``instance`` with ``changes`` and a history row giving ``reason``."""
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance._change_reason = reason
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+    instance.save()
+
+
+def start(need, user=None):
+    """Start the handling of a new need, through the door its source names."""
+    flow = _flow()
+    node = {
+        NeedSource.PUBLIC_FORM: flow.start_public,
+        NeedSource.REFERRAL: flow.start_referral,
+    }.get(need.source, flow.start_staff)
+    return node.run(need=need, user=user)
+
+
+def set_deadline(task, need):
+    step = task.flow_task.name
+    days = need.commune.step_sla_days(step)
+    base = timezone.now()
+    if step == "follow_up" and need.planned_date:
+        day_after = timezone.make_aware(datetime.datetime.combine(need.planned_date, datetime.time.min))
+        base = max(base, day_after + datetime.timedelta(days=1))
+    TaskDeadline.objects.update_or_create(task=task, defaults={"due_at": base + datetime.timedelta(days=days)})
+
+
+def open_task(process, step):
+    return (
+        Task.objects.filter(process=process, flow_task=getattr(_flow(), step), status__in=OPEN_TASK_STATUSES)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def step_title(task):
+    return str(task.flow_task.task_title or task.flow_task.name)
+
+
+# Volunteers' answers ------------------------------------------------------------------
+
+
+def answer_token(proposal):
+    return signing.dumps({"p": proposal.pk, "v": proposal.volunteer_id}, salt=ANSWER_SALT)
+
+
+def answer_path(proposal):
+    """The volunteer's link to answer a proposal (no login): the e-mail carries it."""
+    return reverse("wagtail_heurecivique:proposal_answer", args=[answer_token(proposal)])
+
+
+def proposal_for_token(token):
+    """The proposal a link stands for, or ``None`` when the link is forged or too old."""
+    try:
+        data = signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        Proposal.objects.select_related("need__commune", "need__beneficiary", "volunteer")
+        .filter(pk=data.get("p"), volunteer_id=data.get("v"))
+        .first()
+    )
+
+
+def expires_at(proposal):
+    return proposal.proposed_at + datetime.timedelta(hours=proposal.need.commune.proposal_expiry_hours)
+
+
+class Answer:
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    FULL = "full"
+    WITHDRAWN = "withdrawn"
+    ALREADY = "already"
+
+
+def answer(proposal, accept, now=None):
+    """Record a volunteer's answer; return one of ``Answer``'s values.
+
+    Under the process lock, so that a double click, or two volunteers taking the last
+    place at once, end consistently: the first answer counts, the other is told.
+    """
+    now = now or timezone.now()
+    need = proposal.need
+    with _flow().lock(need.process.pk), transaction.atomic():
+        proposal.refresh_from_db()
+        need.refresh_from_db()
+        if proposal.status == ProposalStatus.EXPIRED:
+            return Answer.EXPIRED
+        if proposal.status == ProposalStatus.CANCELLED and proposal.answered_at is None:
+            # Withdrawn before this volunteer answered: filled by others, or the need ended.
+            return Answer.FULL if need.status in (NeedStatus.PLANNED, NeedStatus.DONE) else Answer.WITHDRAWN
+        if proposal.status != ProposalStatus.PROPOSED:
+            return Answer.ALREADY
+        if expires_at(proposal) <= now:
+            _expire(proposal, now)
+            settle(need)
+            return Answer.EXPIRED
+        if not accept:
+            record(
+                proposal, gettext("Declined by the volunteer through their link"),
+                status=ProposalStatus.DECLINED, answered_at=now,
+            )
+            settle(need)
+            return Answer.DECLINED
+        accepted = need.proposals.filter(status=ProposalStatus.ACCEPTED).count()
+        if need.status != NeedStatus.MATCHING or accepted >= need.volunteers_wanted:
+            record(
+                proposal, gettext("Accepted after the need was filled: no longer needed"),
+                status=ProposalStatus.CANCELLED, answered_at=now,
+            )
+            return Answer.FULL
+        record(
+            proposal, gettext("Accepted by the volunteer through their link"),
+            status=ProposalStatus.ACCEPTED, answered_at=now,
+        )
+        settle(need)
+        return Answer.ACCEPTED
+
+
+def _expire(proposal, now):
+    record(
+        proposal,
+        gettext("No answer within %(hours)s hours: expired") % {"hours": proposal.need.commune.proposal_expiry_hours},
+        status=ProposalStatus.EXPIRED, answered_at=now,
+    )
+
+
+def settle(need):
+    """After an answer or an expiry: go on when the need is filled or nobody is left to answer."""
+    process = need.process
+    task = open_task(process, "await_answers")
+    if task is None:
+        return
+    proposals = need.proposals.all()
+    accepted = sum(1 for p in proposals if p.status == ProposalStatus.ACCEPTED)
+    waiting = [p for p in proposals if p.status == ProposalStatus.PROPOSED]
+    if accepted >= need.volunteers_wanted:
+        for proposal in waiting:
+            record(proposal, gettext("The need was filled by other volunteers"), status=ProposalStatus.CANCELLED)
+        record(need, gettext("Enough volunteers accepted: planned"), status=NeedStatus.PLANNED)
+    elif not waiting:
+        record(
+            need,
+            gettext("%(accepted)s of %(wanted)s volunteers accepted and nobody else is asked: back to matching")
+            % {"accepted": accepted, "wanted": need.volunteers_wanted},
+            status=NeedStatus.QUALIFIED,
+        )
+    else:
+        return
+    _flow().await_answers.run(task)
+
+
+def expire_proposals(now=None):
+    """Expire the proposals left unanswered past their commune's limit; return how many."""
+    now = now or timezone.now()
+    count = 0
+    for commune in Commune.objects.only("pk", "proposal_expiry_hours"):
+        cutoff = now - datetime.timedelta(hours=commune.proposal_expiry_hours)
+        stale = Proposal.objects.filter(
+            need__commune=commune, status=ProposalStatus.PROPOSED, proposed_at__lte=cutoff,
+            need__process__isnull=False,
+        ).values_list("pk", flat=True)
+        for pk in list(stale):
+            proposal = Proposal.objects.select_related("need__commune").get(pk=pk)
+            with _flow().lock(proposal.need.process.pk), transaction.atomic():
+                proposal.refresh_from_db()
+                if proposal.status != ProposalStatus.PROPOSED:
+                    continue
+                _expire(proposal, now)
+                settle(proposal.need)
+                count += 1
+    return count
+
+
+# Référents' steps ------------------------------------------------------------------------
+
+
+def claim(task, user):
+    """Assign an unassigned task to ``user``; ``False`` if someone was quicker."""
+    with _flow().lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status != STATUS.NEW or task.owner_id:
+            return False
+        task.flow_task.activation_class(task).assign(user)
+        Task.objects.filter(pk=task.pk).update(assigned=timezone.now())
+        need = Need.objects.get(process=task.process_id)
+        record(need, gettext("Task “%(step)s” taken on") % {"step": step_title(task)}, user=user)
+        return True
+
+
+def release(task, user):
+    with _flow().lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status != STATUS.ASSIGNED:
+            return False
+        task.flow_task.activation_class(task).unassign()
+        Task.objects.filter(pk=task.pk).update(assigned=None)
+        need = Need.objects.get(process=task.process_id)
+        record(need, gettext("Task “%(step)s” handed back to the team") % {"step": step_title(task)}, user=user)
+        return True
+
+
+def cancel(process, user, reason):
+    """Cancel the handling of a need from any step, with the référent's reason."""
+    with _flow().lock(process.pk), transaction.atomic():
+        process.refresh_from_db()
+        need = process.need
+        need.refresh_from_db()
+        if not need.is_open:
+            return False
+        _flow().instance.cancel(process)
+        for proposal in need.proposals.filter(status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)):
+            record(proposal, gettext("The need was cancelled: %(reason)s") % {"reason": reason}, user=user,
+                   status=ProposalStatus.CANCELLED)
+        NeedProcess.objects.filter(pk=process.pk).update(outcome=Outcome.CANCELLED)
+        record(need, reason, user=user, status=NeedStatus.CANCELLED, status_reason=reason)
+        return True
+
+
+def escalate_overdue(now=None):
+    """Record, once, each open référent task that outlived its time limit; return how many."""
+    now = now or timezone.now()
+    count = 0
+    overdue = TaskDeadline.objects.filter(
+        due_at__lte=now, escalated_at__isnull=True, task__status__in=OPEN_TASK_STATUSES
+    ).values_list("task_id", flat=True)
+    for task_id in list(overdue):
+        task = Task.objects.get(pk=task_id)
+        with _flow().lock(task.process_id), transaction.atomic():
+            deadline = TaskDeadline.objects.select_for_update().get(task_id=task_id)
+            task.refresh_from_db()
+            if deadline.escalated_at or task.status not in OPEN_TASK_STATUSES:
+                continue
+            deadline.escalated_at = now
+            deadline.save(update_fields=["escalated_at"])
+            need = Need.objects.select_related("commune").get(process=task.process_id)
+            record(
+                need,
+                pgettext("history", "Escalation: the step “%(step)s” is overdue since %(due)s")
+                % {"step": step_title(task), "due": timezone.localtime(deadline.due_at).strftime("%d/%m/%Y %H:%M")},
+            )
+            count += 1
+    return count

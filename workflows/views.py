@@ -1,0 +1,429 @@
+"""Pages of the need workflow, all inside the Wagtail admin (and one public page).
+
+The flow names each step's view (``flows.py``); ``urls.py`` routes a step's URL to
+the view its node holds. Every page first finds the task among those of the user's
+communes — another commune's task is a 404, as if it did not exist.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.generic import FormView, TemplateView, View
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
+from wagtail_heurecivique.matching.engine import propose, suggest
+from wagtail_heurecivique.models import HoursRecord
+from wagtail_heurecivique.scoping import communes_for_user
+
+from . import services
+from .enums import FollowUpOutcome, Outcome, QualifyDecision
+from .forms import CancelForm, FollowUpForm, InboxFilterForm, MatchForm, QualifyForm
+from .models import NeedProcess
+from .queries import inbox, need_tasks, processes_for, timeline
+
+
+#: Suggestions listed on the match page, best first.
+MATCH_ROWS = 50
+
+
+class Conflict(Exception):
+    """The task changed hands or state since the page was opened."""
+
+
+class NeedTaskView(FormView):
+    """A référent's step: the form, then the step's work and ``activation.execute()``."""
+
+    template_name = "heurecivique_workflows/task.html"
+
+    def dispatch(self, request, *args, node, process_pk, task_pk, **kwargs):
+        self.node = node
+        self.task = get_object_or_404(
+            need_tasks(request.user).filter(flow_task=node), pk=task_pk, process_id=process_pk
+        )
+        self.process = NeedProcess.objects.select_related(
+            "need__commune", "need__category", "need__beneficiary"
+        ).get(pk=process_pk)
+        self.need = self.process.need
+        if self.task.status != STATUS.ASSIGNED or not node.can_execute(request.user, self.task):
+            messages.error(request, self.unavailable_message())
+            return redirect("heurecivique_need_process", self.need.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def unavailable_message(self):
+        if self.task.status in (STATUS.DONE, STATUS.CANCELED):
+            return gettext("This task is already finished.")
+        if self.task.owner_id and self.task.owner_id != self.request.user.pk:
+            return gettext("This task is assigned to %(user)s.") % {"user": self.task.owner}
+        return gettext("Take this task on before working on it.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            need=self.need, process=self.process, task=self.task, step_title=services.step_title(self.task),
+            back_url=reverse("heurecivique_need_process", args=[self.need.pk]),
+        )
+        return context
+
+    def form_invalid(self, form, status=400):
+        response = self.render_to_response(self.get_context_data(form=form))
+        response.status_code = status
+        return response
+
+    def form_valid(self, form):
+        try:
+            with self.node.flow_class.lock(self.process.pk), transaction.atomic():
+                self.task.refresh_from_db()
+                if self.task.status != STATUS.ASSIGNED or self.task.owner_id != self.request.user.pk:
+                    raise Conflict
+                activation = self.node.activation_class(self.task)
+                activation.start(self.request)
+                self.need.refresh_from_db()
+                self.perform(form, activation)
+                activation.task.data = {**activation.task.data, **self.task_data(form)}
+                activation.execute()
+                self.record_outcome()
+        except (Conflict, TransitionNotAllowed):
+            form.add_error(None, gettext(
+                "Someone else finished or took this task while you were on this page. Nothing was "
+                "saved; what you typed is still below."
+            ))
+            return self.form_invalid(form, status=409)
+        except FlowLockFailed:
+            form.add_error(None, gettext("This need is being changed by someone else. Try again in a moment."))
+            return self.form_invalid(form, status=409)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message())
+        return redirect("heurecivique_inbox")
+
+    def task_data(self, form):
+        return {"comment": form.cleaned_data.get("comment") or form.cleaned_data.get("message", "")}
+
+    def perform(self, form, activation):
+        raise NotImplementedError
+
+    def record_outcome(self):
+        """Write the process's outcome once the flow has moved (an end saves the process)."""
+        if self.process.outcome:
+            NeedProcess.objects.filter(pk=self.process.pk).update(
+                outcome=self.process.outcome,
+                refusal_reason=self.process.refusal_reason,
+                redirected_to=self.process.redirected_to,
+            )
+
+    def success_message(self):
+        return gettext("“%(step)s” done for %(need)s.") % {"step": services.step_title(self.task), "need": self.need}
+
+
+class QualifyView(NeedTaskView):
+    form_class = QualifyForm
+
+    def get_initial(self):
+        return {
+            "category": self.need.category_id,
+            "urgency": self.need.urgency,
+            "volunteers_wanted": self.need.volunteers_wanted,
+        }
+
+    def task_data(self, form):
+        data = form.cleaned_data
+        return {"outcome": data["decision"], "comment": data["message"]}
+
+    def perform(self, form, activation):
+        data = form.cleaned_data
+        user = self.request.user
+        self.need.category = data["category"]
+        self.need.urgency = data["urgency"]
+        self.need.volunteers_wanted = data["volunteers_wanted"]
+        decision = data["decision"]
+        if decision == QualifyDecision.ACCEPT:
+            services.record(self.need, gettext("Qualified: to be proposed to volunteers"), user=user,
+                            status=NeedStatus.QUALIFIED)
+            return
+        if decision == QualifyDecision.REFUSE:
+            self.process.refusal_reason = data["refusal_reason"]
+            self.process.outcome = Outcome.REFUSED
+            status, label = NeedStatus.REFUSED, self.process.get_refusal_reason_display()
+        else:
+            self.process.redirected_to = data["redirected_to"]
+            self.process.outcome = Outcome.REDIRECTED
+            status, label = NeedStatus.REDIRECTED, self.process.get_redirected_to_display()
+        services.record(self.need, f"{label} — {data['message']}", user=user, status=status,
+                        status_reason=data["message"])
+
+
+class MatchView(NeedTaskView):
+    form_class = MatchForm
+    template_name = "heurecivique_workflows/match.html"
+
+    def get_suggestions(self):
+        if not hasattr(self, "_suggestions"):
+            self._suggestions = suggest(self.need, limit=None)
+        return self._suggestions
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "suggestions": self.get_suggestions()}
+
+    def get_initial(self):
+        return {"planned_date": self.need.planned_date}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        own = set(communes_for_user(self.request.user).values_list("pk", flat=True))
+        selected = {str(pk) for pk in form["volunteers"].value() or []}
+        context["rows"] = [
+            (suggestion, suggestion.volunteer.commune_id in own, str(suggestion.volunteer.pk) in selected)
+            for suggestion in self.get_suggestions()[:MATCH_ROWS]
+        ]
+        context["earlier_proposals"] = self.need.proposals.select_related("volunteer").order_by("proposed_at")
+        return context
+
+    def task_data(self, form):
+        return {"outcome": "proposed", "volunteers": form.cleaned_data["volunteers"], "comment": form.cleaned_data["comment"]}
+
+    def perform(self, form, activation):
+        user = self.request.user
+        # Suggestions are computed again inside the lock: what is frozen is what stands now.
+        current = {s.volunteer.pk: s for s in suggest(self.need, limit=None)}
+        missing = [pk for pk in form.cleaned_data["volunteers"] if pk not in current]
+        if missing:
+            raise ValidationError(gettext("A volunteer you chose cannot be proposed any more; the list is updated."))
+        for pk in form.cleaned_data["volunteers"]:
+            propose(self.need, current[pk], user=user)
+        planned = form.cleaned_data["planned_date"] or self.need.planned_date
+        count = len(form.cleaned_data["volunteers"])
+        services.record(
+            self.need,
+            gettext("Proposed to %(count)s volunteer(s); waiting for their answers") % {"count": count},
+            user=user, status=NeedStatus.MATCHING, planned_date=planned,
+        )
+        self._suggestions = list(current.values())
+
+
+class FollowUpView(NeedTaskView):
+    form_class = FollowUpForm
+    template_name = "heurecivique_workflows/follow_up.html"
+
+    def accepted(self):
+        return self.need.proposals.filter(status=ProposalStatus.ACCEPTED).select_related("volunteer")
+
+    def get_initial(self):
+        return {"date": min(self.need.planned_date or timezone.localdate(), timezone.localdate()),
+                "minutes": self.need.estimated_minutes}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(accepted=self.accepted(), **kwargs)
+
+    def task_data(self, form):
+        data = form.cleaned_data
+        return {"outcome": data["outcome"], "comment": data["comment"]}
+
+    def perform(self, form, activation):
+        data = form.cleaned_data
+        user = self.request.user
+        outcome = data["outcome"]
+        accepted = list(self.accepted())
+        if outcome == FollowUpOutcome.DONE:
+            for proposal in accepted:
+                services.record(
+                    proposal, gettext("Help given"), user=user, status=ProposalStatus.DONE,
+                    rating=data["rating"], volunteer_feedback=data["volunteer_feedback"],
+                    beneficiary_feedback=data["beneficiary_feedback"],
+                )
+                hours = HoursRecord(volunteer=proposal.volunteer, proposal=proposal, date=data["date"],
+                                    minutes=data["minutes"], description=str(self.need)[:255], recorded_by=user)
+                hours.full_clean()
+                services.record(hours, gettext("Hours counted at the follow-up"), user=user)
+            self.process.outcome = Outcome.DONE
+            services.record(self.need, gettext("Help given: closed"), user=user, status=NeedStatus.DONE)
+        elif outcome == FollowUpOutcome.NEW_DATE:
+            services.record(
+                self.need, gettext("Postponed to %(date)s") % {"date": data["new_date"].strftime("%d/%m/%Y")},
+                user=user, planned_date=data["new_date"],
+            )
+        else:
+            status = ProposalStatus.NO_SHOW if outcome == FollowUpOutcome.NO_SHOW else ProposalStatus.CANCELLED
+            for proposal in accepted:
+                services.record(proposal, FollowUpOutcome(outcome).label, user=user, status=status)
+            services.record(self.need, gettext("Back to matching: %(why)s") % {"why": FollowUpOutcome(outcome).label},
+                            user=user, status=NeedStatus.QUALIFIED, planned_date=None)
+
+
+class TaskActionView(View):
+    """Take on (claim) or hand back (release) a task: POST only, then back where one was."""
+
+    action = None
+
+    def post(self, request, task_pk):
+        task = get_object_or_404(need_tasks(request.user).filter(flow_task_type="HUMAN"), pk=task_pk)
+        node = task.flow_task
+        need_pk = NeedProcess.objects.values_list("need_id", flat=True).get(pk=task.process_id)
+        allowed = node.can_assign(request.user, task) if self.action == "claim" else node.can_unassign(request.user, task)
+        try:
+            done = allowed and getattr(services, self.action)(task, request.user)
+        except FlowLockFailed:
+            done = False
+        if done and self.action == "claim":
+            messages.success(request, gettext("The task is yours."))
+            return redirect("heurecivique_task", task.process_id, node.name, task.pk)
+        if done:
+            messages.success(request, gettext("The task is back in the team's queue."))
+        else:
+            task.refresh_from_db()
+            if self.action == "claim" and task.owner_id:
+                messages.error(request, gettext("%(user)s took this task first.") % {"user": task.owner})
+            else:
+                messages.error(request, gettext("You cannot do this with this task."))
+        return redirect(request.POST.get("next") if request.POST.get("next") == reverse("heurecivique_inbox")
+                        else reverse("heurecivique_need_process", args=[need_pk]))
+
+
+class NeedProcessView(TemplateView):
+    """The handling of one need: where it stands, what can be done, and its timeline."""
+
+    template_name = "heurecivique_workflows/process.html"
+
+    def dispatch(self, request, need_pk):
+        self.process = get_object_or_404(
+            processes_for(request.user).select_related("need__commune", "need__category", "need__beneficiary"),
+            need_id=need_pk,
+        )
+        self.need = self.process.need
+        return super().dispatch(request)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        open_tasks = list(
+            need_tasks(user).filter(process=self.process, status__in=services.OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+            .select_related("owner", "deadline")
+        )
+        for task in open_tasks:
+            task.can_claim = task.flow_task.can_assign(user, task)
+            task.can_release = task.flow_task.can_unassign(user, task)
+            task.can_execute = task.status == STATUS.ASSIGNED and task.flow_task.can_execute(user, task)
+        proposals = self.need.proposals.select_related("volunteer").order_by("proposed_at")
+        return super().get_context_data(
+            need=self.need, process=self.process, open_tasks=open_tasks, proposals=proposals,
+            events=timeline(self.process, user),
+            can_cancel=self.need.is_open and self.process.flow_class.instance.has_manage_permission(user),
+            now=timezone.now(), **kwargs,
+        )
+
+
+class CancelProcessView(FormView):
+    form_class = CancelForm
+    template_name = "heurecivique_workflows/cancel.html"
+
+    def dispatch(self, request, need_pk):
+        self.process = get_object_or_404(processes_for(request.user).select_related("need"), need_id=need_pk)
+        self.need = self.process.need
+        if not self.process.flow_class.instance.has_manage_permission(request.user):
+            raise Http404
+        if not self.need.is_open:
+            messages.error(request, gettext("This need is already closed."))
+            return redirect("heurecivique_need_process", need_pk)
+        return super().dispatch(request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(need=self.need, **kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        try:
+            cancelled = services.cancel(self.process, self.request.user, form.cleaned_data["reason"])
+        except FlowLockFailed:
+            cancelled = False
+        if not cancelled:
+            form.add_error(None, gettext("This need changed meanwhile and could not be cancelled."))
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
+        messages.success(self.request, gettext("The need was cancelled."))
+        return redirect("heurecivique_need_process", self.need.pk)
+
+
+class InboxView(TemplateView):
+    """“Mes tâches”: my tasks and my communes' tasks to take on, overdue first."""
+
+    template_name = "heurecivique_workflows/inbox.html"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = InboxFilterForm(request.GET or None, user=request.user)
+        if self.filter_form.is_bound and not self.filter_form.is_valid():
+            response = self.render_to_response(self.get_context_data(tasks=None))
+            response.status_code = 400
+            return response
+        filters = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        tasks = inbox(
+            request.user,
+            commune=filters.get("commune"),
+            step=filters.get("step"),
+            urgency=filters.get("urgency"),
+            mine_only=filters.get("mine", False),
+        )
+        page = Paginator(tasks, self.paginate_by).get_page(request.GET.get("p"))
+        for task in page.object_list:
+            task.need = task.process.needprocess.need
+        return self.render_to_response(self.get_context_data(tasks=page))
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        return super().get_context_data(filter_form=self.filter_form, query=query.urlencode(), now=timezone.now(), **kwargs)
+
+
+class ProposalAnswerView(TemplateView):
+    """The volunteer's page behind the link of a proposal: no login, answer by a button.
+
+    GET only shows (mail scanners follow links); the answer is a POST.
+    """
+
+    template_name = "heurecivique_workflows/answer.html"
+
+    def dispatch(self, request, token):
+        self.proposal = services.proposal_for_token(token)
+        if self.proposal is None or not hasattr(self.proposal.need, "process"):
+            response = TemplateView.as_view(template_name="heurecivique_workflows/answer_invalid.html")(request)
+            response.status_code = 404
+            return response
+        return super().dispatch(request)
+
+    def get_context_data(self, **kwargs):
+        proposal = self.proposal
+        return super().get_context_data(
+            proposal=proposal, need=proposal.need, volunteer=proposal.volunteer,
+            expires_at=services.expires_at(proposal),
+            # The beneficiary's contact is for the volunteer who accepted, and only them.
+            show_contact=proposal.status in (ProposalStatus.ACCEPTED, ProposalStatus.DONE),
+            **kwargs,
+        )
+
+    def post(self, request):
+        choice = request.POST.get("answer")
+        if choice not in ("accept", "decline"):
+            response = self.render_to_response(self.get_context_data(error=gettext("Choose to accept or to decline.")))
+            response.status_code = 400
+            return response
+        result = services.answer(self.proposal, accept=choice == "accept")
+        self.proposal.refresh_from_db()
+        response = self.render_to_response(self.get_context_data(result=result))
+        if result not in (services.Answer.ACCEPTED, services.Answer.DECLINED):
+            response.status_code = 409
+        return response

@@ -11,10 +11,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
@@ -39,10 +41,29 @@ class Conflict(Exception):
     """The task changed hands or state since the page was opened."""
 
 
-class NeedTaskView(FormView):
+HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": _("Home")}
+INBOX = {"url": reverse_lazy("heurecivique_inbox"), "label": _("My tasks")}
+
+
+def need_breadcrumbs(need, *last):
+    handling = {"url": reverse("heurecivique_need_process", args=[need.pk]), "label": need.title}
+    return [HOME, INBOX, handling, *({"url": "", "label": label} for label in last)]
+
+
+class NeedTaskView(WagtailAdminTemplateMixin, FormView):
     """A référent's step: the form, then the step's work and ``activation.execute()``."""
 
     template_name = "heurecivique_workflows/task.html"
+    header_icon = "tasks"
+
+    def get_page_title(self):
+        return services.step_title(self.task)
+
+    def get_page_subtitle(self):
+        return self.need.title
+
+    def get_breadcrumbs_items(self):
+        return need_breadcrumbs(self.need, self.get_page_title())
 
     def dispatch(self, request, *args, node, process_pk, task_pk, **kwargs):
         self.node = node
@@ -290,10 +311,18 @@ class TaskActionView(View):
                         else reverse("heurecivique_need_process", args=[need_pk]))
 
 
-class NeedProcessView(TemplateView):
+class NeedProcessView(WagtailAdminTemplateMixin, TemplateView):
     """The handling of one need: where it stands, what can be done, and its timeline."""
 
     template_name = "heurecivique_workflows/process.html"
+    page_title = _("Handling of the need")
+    header_icon = "tasks"
+
+    def get_page_subtitle(self):
+        return self.need.title
+
+    def get_breadcrumbs_items(self):
+        return need_breadcrumbs(self.need)
 
     def dispatch(self, request, need_pk):
         self.process = get_object_or_404(
@@ -322,9 +351,17 @@ class NeedProcessView(TemplateView):
         )
 
 
-class CancelProcessView(FormView):
+class CancelProcessView(WagtailAdminTemplateMixin, FormView):
     form_class = CancelForm
     template_name = "heurecivique_workflows/cancel.html"
+    page_title = _("Cancel the need")
+    header_icon = "warning"
+
+    def get_page_subtitle(self):
+        return self.need.title
+
+    def get_breadcrumbs_items(self):
+        return need_breadcrumbs(self.need, self.page_title)
 
     def dispatch(self, request, need_pk):
         self.process = get_object_or_404(processes_for(request.user).select_related("need"), need_id=need_pk)
@@ -358,10 +395,13 @@ class CancelProcessView(FormView):
         return redirect("heurecivique_need_process", self.need.pk)
 
 
-class InboxView(TemplateView):
+class InboxView(WagtailAdminTemplateMixin, TemplateView):
     """“Mes tâches”: my tasks and my communes' tasks to take on, overdue first."""
 
     template_name = "heurecivique_workflows/inbox.html"
+    page_title = _("My tasks")
+    header_icon = "tasks"
+    breadcrumbs_items = [HOME, {"url": "", "label": _("My tasks")}]
     paginate_by = 25
 
     def get(self, request, *args, **kwargs):

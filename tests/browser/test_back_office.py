@@ -57,26 +57,48 @@ def test_history_table_is_accessible(login, live_server, page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_referent_proposes_a_need_to_the_first_suggested_volunteer(login, live_server, page):
+def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, page):
     from wagtail_heurecivique.models import Proposal, Skill
+    from wagtail_heurecivique.signals import need_received
+    from workflows.services import answer_path
 
     commune = factories.commune()
     factories.referent(commune, "claire")
     category = factories.category("Courses")
     skill = Skill.objects.create(name="Courses", slug="courses", category=category)
-    need = factories.need(commune, category=category, title="Courses de Mme Blanc")
+    beneficiary = factories.beneficiary(commune, first_name="Jeanne", phone="06 11 22 33 44")
+    need = factories.need(commune, category=category, title="Courses de Mme Blanc", beneficiary=beneficiary)
     need.skills.set([skill])
     volunteer = factories.volunteer(commune, first_name="Inès", last_name="Roux")
     volunteer.skills.set([skill])
+    need_received.send(sender=type(need), need=need, user=None)
     login("claire")
 
-    page.goto(f"{live_server.url}/admin/wagtail_heurecivique/need/")
-    page.get_by_role("link", name="Suggestions").first.click()
-    expect(page.get_by_role("heading", name="Volontaires suggérés")).to_be_visible()
+    page.get_by_role("link", name="Mes tâches").first.click()
+    expect(page.get_by_role("heading", name="Mes tâches")).to_be_visible()
+    results = Axe().run(page, context="table.heurecivique-inbox")
+    assert results.response["violations"] == [], results.generate_report()
+    page.get_by_role("button", name="Prendre en charge").click()
+    expect(page.get_by_text("La tâche est à vous.")).to_be_visible()
+    page.get_by_label("Accepter : chercher des volontaires").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_text("« Qualifier le besoin » fait pour Courses de Mme Blanc.")).to_be_visible()
+
+    page.get_by_role("button", name="Prendre en charge").click()
     row = page.locator("table.heurecivique-suggestions tbody tr").first
     expect(row).to_contain_text("compétences : Courses")
-    row.get_by_role("button", name="Proposer à Inès Roux").click()
-    expect(page.get_by_text("Mise en relation proposée à Inès Roux.")).to_be_visible()
+    row.get_by_label("Inès Roux").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_text("« Proposer aux volontaires » fait pour Courses de Mme Blanc.")).to_be_visible()
     proposal = Proposal.objects.get()
-    assert proposal.volunteer == volunteer
-    assert "compétences : Courses" in proposal.score_explanation
+    assert proposal.volunteer == volunteer and "compétences : Courses" in proposal.score_explanation
+
+    # The volunteer follows the link from the e-mail.
+    page.goto(f"{live_server.url}{answer_path(proposal)}")
+    expect(page.get_by_role("heading", name="Bonjour Inès,")).to_be_visible()
+    expect(page.get_by_text("06 11 22 33 44")).to_have_count(0)
+    page.get_by_role("button", name="J’accepte").click()
+    expect(page.get_by_text("Votre accord est enregistré")).to_be_visible()
+    expect(page.get_by_text("06 11 22 33 44")).to_be_visible()
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()

@@ -74,7 +74,7 @@ def test_accepted_then_done(commune_a, referent_a):
     bad = desk.do(need, "follow_up", {"outcome": "done"})
     assert bad.status_code == 400 and "minutes" in bad.content.decode()
     response = desk.do(need, "follow_up", {
-        "outcome": "done", "date": timezone.localdate().isoformat(), "minutes": 90, "rating": 5,
+        "outcome": "done", "present": [p1.pk], "date": timezone.localdate().isoformat(), "minutes": 90, "rating": 5,
         "volunteer_feedback": "Très bon moment", "beneficiary_feedback": "Merci",
     })
     assert response.status_code == 302
@@ -354,3 +354,79 @@ def test_a_forged_or_ineligible_volunteer_is_refused(commune_a, commune_b, refer
     assert not Proposal.objects.exists() and need.status == NeedStatus.QUALIFIED
     assert desk.propose(need).status_code == 400  # nobody chosen
     assert desk.propose(need, first).status_code == 302
+
+
+def test_going_ahead_with_the_volunteers_who_accepted(commune_a, referent_a):
+    need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first, second)
+    answer(Proposal.objects.get(volunteer=first), "accept")
+    answer(Proposal.objects.get(volunteer=second), "decline")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.QUALIFIED
+    desk.claim(need, "match")
+    assert "Continuer avec le volontaire qui a accepté" in desk.client.get(desk.task_url(need, "match")).content.decode()
+    assert desk.do(need, "match", {"proceed": "on"}).status_code == 302
+    assert need.status == NeedStatus.PLANNED and need.volunteers_wanted == 1
+    assert trail(need)[-3:] == ["match", "await_answers", "follow_up"]
+
+
+def test_the_follow_up_counts_who_came(commune_a, referent_a):
+    need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first, second)
+    for proposal in Proposal.objects.all():
+        answer(proposal, "accept")
+    came = Proposal.objects.get(volunteer=first)
+    data = {"outcome": "done", "date": timezone.localdate().isoformat(), "minutes": 60}
+    assert desk.do(need, "follow_up", data).status_code == 400  # nobody ticked
+    assert desk.do(need, "follow_up", {**data, "present": [came.pk]}).status_code == 302
+    assert dict(Proposal.objects.values_list("volunteer__last_name", "status")) == {
+        first.last_name: ProposalStatus.DONE, second.last_name: ProposalStatus.NO_SHOW,
+    }
+    assert HoursRecord.objects.get().volunteer == first
+    # The help is given: the link no longer shows the beneficiary's contact.
+    assert "06 11 22 33 44" not in Client().get(reverse("wagtail_heurecivique:proposal_answer", args=[_token(came)])).content.decode()
+
+
+def test_a_closed_need_s_leftover_task_cannot_reopen_it(commune_a, referent_a):
+    need, _ = need_with_volunteers(commune_a, count=0)
+    received(need)
+    desk = Desk(referent_a)
+    desk.claim(need, "qualify")
+    url = desk.task_url(need, "qualify")
+    Need.objects.filter(pk=need.pk).update(status=NeedStatus.CANCELLED)
+    response = desk.client.post(url, {"decision": "accept", "category": need.category_id, "urgency": 2,
+                                      "volunteers_wanted": 1})
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.status == NeedStatus.CANCELLED
+
+
+def test_needs_recorded_before_the_workflow_get_their_handling(commune_a):
+    fresh = factories.need(commune_a)
+    matching = factories.need(commune_a, status=NeedStatus.MATCHING)
+    closed = factories.need(commune_a, status=NeedStatus.DONE)
+    call_command("heurecivique_start_processes")
+    call_command("heurecivique_start_processes")
+    assert NeedProcess.objects.count() == 2
+    for need in (fresh, matching):
+        need.refresh_from_db()
+        assert need.status == NeedStatus.NEW and open_task(need, "qualify")
+    assert not NeedProcess.objects.filter(need=closed).exists()
+
+
+def test_proposals_cannot_be_added_or_deleted_in_the_back_office(commune_a, referent_a):
+    need, (first, _second) = need_with_volunteers(commune_a)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first)
+    proposals = AdminURLHelper(Proposal)
+    assert desk.client.get(proposals.create_url).status_code in (302, 403)
+    desk.client.post(proposals.get_action_url("delete", Proposal.objects.get().pk), {"reason": "x"})
+    assert Proposal.objects.exists()

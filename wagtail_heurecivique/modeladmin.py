@@ -398,9 +398,12 @@ class CommuneListFilter(SimpleListFilter):
 
 
 class WorkflowCreatedPermissionHelper(PermissionHelper):
-    """Rows only the need workflow creates (proposals): no "add" in the back office."""
+    """Rows only the need workflow creates and ends (proposals): no add or delete here."""
 
     def user_can_create(self, user):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
         return False
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from wagtail_heurecivique.enums import Urgency
 from wagtail_heurecivique.models import Category
@@ -46,7 +47,7 @@ class MatchForm(forms.Form):
         label=_("Volunteers to propose the need to"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one volunteer.")},
+        required=False,
     )
     planned_date = forms.DateField(
         label=_("Planned date"),
@@ -56,10 +57,26 @@ class MatchForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, suggestions=(), **kwargs):
+    def __init__(self, *args, suggestions=(), accepted=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggestions = {s.volunteer.pk: s for s in suggestions}
         self.fields["volunteers"].choices = [(pk, str(s.volunteer)) for pk, s in self.suggestions.items()]
+        if accepted:
+            # Nobody else may be left to ask: the need can go on with who said yes.
+            self.fields["proceed"] = forms.BooleanField(
+                label=ngettext_lazy(
+                    "Go ahead with the volunteer who accepted",
+                    "Go ahead with the %(count)d volunteers who accepted",
+                    "count",
+                ) % {"count": accepted},
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("volunteers") and not data.get("proceed"):
+            self.add_error("volunteers", _("Choose at least one volunteer."))
+        return data
 
     def clean_planned_date(self):
         date = self.cleaned_data.get("planned_date")
@@ -70,6 +87,13 @@ class MatchForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(label=_("What happened?"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect)
+    present = forms.TypedMultipleChoiceField(
+        label=_("Volunteers who came"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("When it was done: the others are counted as absent."),
+    )
     date = forms.DateField(
         label=_("Date of the help"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -92,10 +116,17 @@ class FollowUpForm(forms.Form):
     new_date = forms.DateField(label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, accepted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(p.pk, str(p.volunteer)) for p in accepted]
+        self.fields["present"].initial = [p.pk for p in accepted]
+
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
         today = timezone.localdate()
+        if outcome == FollowUpOutcome.DONE and not data.get("present"):
+            self.add_error("present", _("Tick the volunteers who came, or say that it did not happen."))
         if outcome == FollowUpOutcome.DONE:
             if not data.get("date"):
                 self.add_error("date", _("Give the date the help was given."))

@@ -125,9 +125,11 @@ def answer(proposal, accept, now=None):
         need.refresh_from_db()
         if proposal.status == ProposalStatus.EXPIRED:
             return Answer.EXPIRED
-        if proposal.status == ProposalStatus.CANCELLED and proposal.answered_at is None:
-            # Withdrawn before this volunteer answered: filled by others, or the need ended.
-            return Answer.FULL if need.status in (NeedStatus.PLANNED, NeedStatus.DONE) else Answer.WITHDRAWN
+        if proposal.status == ProposalStatus.CANCELLED:
+            if need.status not in (NeedStatus.PLANNED, NeedStatus.DONE):
+                return Answer.WITHDRAWN  # the need was cancelled or went back to matching
+            if proposal.answered_at is None:
+                return Answer.FULL  # filled by others before this volunteer answered
         if proposal.status != ProposalStatus.PROPOSED:
             return Answer.ALREADY
         if expires_at(proposal) <= now:
@@ -203,6 +205,7 @@ def expire_proposals(now=None):
             proposal = Proposal.objects.select_related("need__commune").get(pk=pk)
             with _flow().lock(proposal.need.process.pk), transaction.atomic():
                 proposal.refresh_from_db()
+                proposal.need.refresh_from_db()
                 if proposal.status != ProposalStatus.PROPOSED:
                     continue
                 _expire(proposal, now)

@@ -74,6 +74,9 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
             "need__commune", "need__category", "need__beneficiary"
         ).get(pk=process_pk)
         self.need = self.process.need
+        if not self.need.is_open:
+            messages.error(request, gettext("This need is already closed."))
+            return redirect("heurecivique_need_process", self.need.pk)
         if self.task.status != STATUS.ASSIGNED or not node.can_execute(request.user, self.task):
             messages.error(request, self.unavailable_message())
             return redirect("heurecivique_need_process", self.need.pk)
@@ -111,7 +114,7 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
                 self.perform(form, activation)
                 activation.task.data = {**activation.task.data, **self.task_data(form)}
                 activation.execute()
-                self.record_outcome()
+                self.after_execute(form)
         except (Conflict, TransitionNotAllowed):
             form.add_error(None, gettext(
                 "Someone else finished or took this task while you were on this page. Nothing was "
@@ -133,6 +136,10 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
 
     def perform(self, form, activation):
         raise NotImplementedError
+
+    def after_execute(self, form):
+        """Still under the lock, once the flow has moved: by default, record the outcome."""
+        self.record_outcome()
 
     def record_outcome(self):
         """Write the process's outcome once the flow has moved (an end saves the process)."""
@@ -193,8 +200,11 @@ class MatchView(NeedTaskView):
             self._suggestions = suggest(self.need, limit=None)
         return self._suggestions
 
+    def accepted_count(self):
+        return self.need.proposals.filter(status=ProposalStatus.ACCEPTED).count()
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "suggestions": self.get_suggestions()}
+        return {**super().get_form_kwargs(), "suggestions": self.get_suggestions(), "accepted": self.accepted_count()}
 
     def get_initial(self):
         return {"planned_date": self.need.planned_date}
@@ -216,6 +226,15 @@ class MatchView(NeedTaskView):
 
     def perform(self, form, activation):
         user = self.request.user
+        if form.cleaned_data.get("proceed") and not form.cleaned_data["volunteers"]:
+            accepted = self.accepted_count()
+            services.record(
+                self.need,
+                gettext("Goes ahead with the %(count)s volunteer(s) who accepted") % {"count": accepted},
+                user=user, status=NeedStatus.MATCHING, volunteers_wanted=accepted,
+                planned_date=form.cleaned_data["planned_date"] or self.need.planned_date,
+            )
+            return
         # Suggestions are computed again inside the lock: what is frozen is what stands now.
         current = {s.volunteer.pk: s for s in suggest(self.need, limit=None)}
         missing = [pk for pk in form.cleaned_data["volunteers"] if pk not in current]
@@ -232,6 +251,10 @@ class MatchView(NeedTaskView):
         )
         self._suggestions = list(current.values())
 
+    def after_execute(self, form):
+        # Going ahead with who accepted: the wait for answers is over at once.
+        services.settle(self.need)
+
 
 class FollowUpView(NeedTaskView):
     form_class = FollowUpForm
@@ -243,6 +266,9 @@ class FollowUpView(NeedTaskView):
     def get_initial(self):
         return {"date": min(self.need.planned_date or timezone.localdate(), timezone.localdate()),
                 "minutes": self.need.estimated_minutes}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "accepted": list(self.accepted())}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(accepted=self.accepted(), **kwargs)
@@ -257,7 +283,11 @@ class FollowUpView(NeedTaskView):
         outcome = data["outcome"]
         accepted = list(self.accepted())
         if outcome == FollowUpOutcome.DONE:
+            present = set(data["present"])
             for proposal in accepted:
+                if proposal.pk not in present:
+                    services.record(proposal, gettext("Absent on the day"), user=user, status=ProposalStatus.NO_SHOW)
+                    continue
                 services.record(
                     proposal, gettext("Help given"), user=user, status=ProposalStatus.DONE,
                     rating=data["rating"], volunteer_feedback=data["volunteer_feedback"],
@@ -450,8 +480,9 @@ class ProposalAnswerView(TemplateView):
         return super().get_context_data(
             proposal=proposal, need=proposal.need, volunteer=proposal.volunteer,
             expires_at=services.expires_at(proposal),
-            # The beneficiary's contact is for the volunteer who accepted, and only them.
-            show_contact=proposal.status in (ProposalStatus.ACCEPTED, ProposalStatus.DONE),
+            # The beneficiary's contact is for the volunteer who accepted, only them, and
+            # only until the help is given.
+            show_contact=proposal.status == ProposalStatus.ACCEPTED and proposal.need.status == NeedStatus.PLANNED,
             **kwargs,
         )
 

@@ -258,14 +258,14 @@ class DemoBuilder:
             activation.assign(referent)
             activation.start(None)
             activation.execute()
+        if final == NeedStatus.CANCELLED:
+            workflow.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
+            return
         Need.objects.filter(pk=need.pk).update(status=final)
         outcomes = {NeedStatus.DONE: Outcome.DONE, NeedStatus.CLOSED: Outcome.DONE, NeedStatus.REFUSED: Outcome.REFUSED,
                     NeedStatus.REDIRECTED: Outcome.REDIRECTED}
         if final in outcomes:
             NeedProcess.objects.filter(need=need).update(outcome=outcomes[final])
-        if final == NeedStatus.CANCELLED:
-            workflow.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
-            return
         open_task = Task.objects.filter(process=need.process, flow_task_type="HUMAN", status=STATUS.NEW).first()
         if open_task and assign:
             open_task.flow_task.activation_class(open_task).assign(referent)

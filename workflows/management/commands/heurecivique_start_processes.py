@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail_heurecivique.enums import NeedStatus
+from wagtail_heurecivique.models import Need
+from wagtail_heurecivique.models.needs import OPEN_NEED_STATUSES
+from workflows import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Start the handling of the open needs recorded before the need workflow was installed "
+        "(they start again at qualification; proposals already made are kept). Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        waiting = Need.objects.filter(status__in=OPEN_NEED_STATUSES, process__isnull=True).order_by("pk")
+        count = 0
+        for need in waiting.iterator():
+            with transaction.atomic():
+                if need.status != NeedStatus.NEW:
+                    services.record(
+                        need, "Traitement démarré après l'installation du processus : à qualifier de nouveau",
+                        status=NeedStatus.NEW,
+                    )
+                services.start(need)
+            count += 1
+        self.stdout.write(f"{count} need(s) started.")

@@ -66,6 +66,8 @@ def expected_status(model, who, action):
             return DENIED
         if model is Commune and action in ("edit", "delete"):
             return DENIED
+        if model is Proposal and action == "delete":
+            return DENIED  # proposals end through the need workflow
         return 200
     # coordinator: reads everything, manages communes and memberships, changes no case data
     if action == "edit" and model not in (Commune, CommuneMembership):

@@ -78,3 +78,18 @@ def test_demo_needs_wait_at_every_step_of_their_handling(client, django_user_mod
     client.force_login(django_user_model.objects.get(username="referente.bois"))
     content = client.get("/admin/heurecivique/taches/").content.decode()
     assert "En retard" in content and "Prendre en charge" in content and "Ouvrir la tâche" in content
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_e_mail_ledger_once(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from wagtail_heurecivique.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=mock.Mock())
+    sent = len(mail.outbox)
+    assert sent >= 5 and Notification.objects.filter(status="sent").count() == sent
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=mock.Mock())
+    assert len(mail.outbox) == sent

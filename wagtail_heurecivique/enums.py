@@ -117,3 +117,20 @@ class Language(models.TextChoices):
     CHINESE = "zh", _("Chinese")
     WOLOF = "wo", _("Wolof")
     FRENCH_SIGN_LANGUAGE = "lsf", _("French Sign Language")
+
+
+class NotificationKind(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposal with its answer links")
+    ACCEPTED = "accepted", _("Confirmation of acceptance")
+    REMINDER = "reminder", _("Day-before reminder")
+    FOLLOW_UP = "follow_up", _("Did it happen?")
+    THANKS = "thanks", _("Thanks with the hours counted")
+    REFERENT_DIGEST = "referent_digest", _("Référent's daily digest")
+    REFERRAL_STATUS = "referral_status", _("News of a referral")
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("notification status", "Queued")
+    SENT = "sent", pgettext_lazy("notification status", "Sent")
+    FAILED = "failed", pgettext_lazy("notification status", "Failed")
+    SKIPPED = "skipped", pgettext_lazy("notification status", "Not sent")

@@ -46,6 +46,7 @@ from .models import (
     Consent,
     HoursRecord,
     Need,
+    Notification,
     Partner,
     Proposal,
     Skill,
@@ -214,6 +215,21 @@ class NeedInspectView(HeureCiviqueInspectView):
         return super().get_context_data(sections=[s for s in sections if s is not None], **kwargs)
 
 
+class VolunteerInspectView(HeureCiviqueInspectView):
+    """The volunteer, then the ledger of the e-mails sent to them (newest first)."""
+
+    ledger_size = 50
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/volunteer_inspect.html"]
+
+    def get_context_data(self, **kwargs):
+        notifications = self.instance.notifications.order_by("-created_at", "-pk")
+        return super().get_context_data(
+            notifications=notifications[: self.ledger_size], notifications_count=notifications.count(), **kwargs
+        )
+
+
 class HeureCiviqueHistoryView(ScopedInstanceMixin, InstanceSpecificView):
     """Field-level history from django-simple-history: who, when, what, why."""
 
@@ -339,7 +355,11 @@ class HeureCiviqueButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
         exclude = exclude or []
-        if "history" not in exclude and self.permission_helper.user_can_inspect_obj(self.request.user, obj):
+        if (
+            "history" not in exclude
+            and hasattr(self.model, "history")
+            and self.permission_helper.user_can_inspect_obj(self.request.user, obj)
+        ):
             buttons.append(self.history_button(obj.pk, classnames_add, classnames_exclude))
         return buttons
 
@@ -533,7 +553,15 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
             ],
             heading=_("Follow-up"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("wants_proposal_emails"), FieldPanel("wants_reminders")]),
+                FieldPanel("email_bounced_at"),
+            ],
+            heading=_("E-mails"),
+        ),
     ]
+    inspect_view_class = VolunteerInspectView
 
 
 class BeneficiaryAdmin(HeureCiviqueModelAdmin):
@@ -721,6 +749,36 @@ class SkillAdmin(HeureCiviqueModelAdmin):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("category")]
 
 
+class NotificationPermissionHelper(PermissionHelper):
+    """The ledger is written by the sending code only: read, never edited."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class NotificationAdmin(HeureCiviqueModelAdmin):
+    model = Notification
+    menu_icon = "mail"
+    menu_order = 900
+    permission_helper_class = NotificationPermissionHelper
+    list_display = ("created_at", "kind", "to", "commune", "status", "attempts", "sent_at")
+    list_filter = (CommuneListFilter, "kind", "status")
+    list_select_related = ("commune",)
+    search_fields = ("to", "subject")
+    list_export = ("created_at", "kind", "to", "subject", "commune", "status", "attempts", "sent_at", "error")
+    export_filename = "courriels"
+    inspect_view_fields = ("created_at", "kind", "to", "subject", "commune", "volunteer", "status", "attempts",
+                           "sent_at", "error")
+    # Never shown (nobody may create or edit a ledger row); modeladmin builds it first.
+    panels = [FieldPanel("to")]
+
+
 class HeureCiviqueAdminGroup(ModelAdminGroup):
     menu_label = _("Heure Civique")
     menu_icon = "group"
@@ -737,4 +795,5 @@ class HeureCiviqueAdminGroup(ModelAdminGroup):
         CommuneMembershipAdmin,
         CategoryAdmin,
         SkillAdmin,
+        NotificationAdmin,
     )

@@ -9,6 +9,7 @@ app_name = "wagtail_heurecivique"
 
 urlpatterns = [
     path("indicateurs/<str:insee_code>.json", views.commune_indicators, name="commune_indicators"),
+    path("desabonnement/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]
 
 # The volunteer's answer links belong to the workflows app, installed beside the plugin.

@@ -16,6 +16,8 @@ from viewflow.workflow.status import STATUS
 
 from wagtail_heurecivique.enums import NeedSource, NeedStatus, ProposalStatus
 from wagtail_heurecivique.models import Commune, Need, Proposal
+from wagtail_heurecivique.notifications import events
+from wagtail_heurecivique.notifications.links import absolute
 
 from .enums import Outcome
 from .models import NeedProcess, TaskDeadline
@@ -34,12 +36,19 @@ def _flow():
 
 def record(instance, reason, user=None, **changes):
     """Save ``instance`` with ``changes`` and a history row giving ``reason``."""
+    status_changed = "status" in changes and changes["status"] != getattr(instance, "status", None)
     for name, value in changes.items():
         setattr(instance, name, value)
     instance._change_reason = reason
     if user is not None and user.is_authenticated:
         instance._history_user = user
     instance.save()
+    if status_changed and isinstance(instance, Need):
+        events.need_status_changed(instance)
+
+
+def answer_url(proposal):
+    return absolute(answer_path(proposal))
 
 
 def start(need, user=None):
@@ -154,8 +163,21 @@ def answer(proposal, accept, now=None):
             proposal, gettext("Accepted by the volunteer through their link"),
             status=ProposalStatus.ACCEPTED, answered_at=now,
         )
+        events.proposal_accepted(proposal, answer_url(proposal))
         settle(need)
         return Answer.ACCEPTED
+
+
+def volunteer_report(proposal, happened, comment=""):
+    """The volunteer says whether the help took place; the référent reads it at the follow-up."""
+    with _flow().lock(proposal.need.process.pk), transaction.atomic():
+        proposal.refresh_from_db()
+        if proposal.status != ProposalStatus.ACCEPTED:
+            return False
+        said = gettext("It happened") if happened else gettext("It did not happen")
+        text = f"{said}. {comment.strip()}".strip() if comment.strip() else f"{said}."
+        record(proposal, gettext("Reported by the volunteer through their link"), volunteer_feedback=text[:2000])
+        return True
 
 
 def _expire(proposal, now):
@@ -282,4 +304,48 @@ def escalate_overdue(now=None):
                 % {"step": step_title(task), "due": timezone.localtime(deadline.due_at).strftime("%d/%m/%Y %H:%M")},
             )
             count += 1
+    return count
+
+
+def send_reminders(today=None):
+    """Day-before reminders and next-day "did it happen?" e-mails; return how many were new."""
+    today = today or timezone.localdate()
+    accepted = Proposal.objects.filter(
+        status=ProposalStatus.ACCEPTED, need__status=NeedStatus.PLANNED
+    ).select_related("need__commune", "volunteer")
+    count = 0
+    for proposal in accepted.filter(need__planned_date=today + datetime.timedelta(days=1)):
+        count += bool(events.day_before(proposal, answer_url(proposal)))
+    for proposal in accepted.filter(need__planned_date__lt=today, need__planned_date__gte=today - datetime.timedelta(days=7)):
+        count += bool(events.did_it_happen(proposal, answer_url(proposal)))
+    return count
+
+
+def send_referent_digests(now=None):
+    """Each référent's daily digest: new needs, tasks to take on, overdue tasks; return how many."""
+    from django.contrib.auth import get_user_model
+
+    from wagtail_heurecivique.enums import MembershipRole
+    from wagtail_heurecivique.models import CommuneMembership
+
+    from .queries import counts
+
+    now = now or timezone.now()
+    memberships = CommuneMembership.objects.filter(
+        role=MembershipRole.REFERENT, wants_digest=True, user__is_active=True, commune__is_active=True
+    )
+    users = get_user_model().objects.filter(pk__in=memberships.values("user_id")).order_by("pk")
+    inbox_url = absolute(reverse("heurecivique_inbox"))
+    count = 0
+    for user in users:
+        communes = [m.commune for m in memberships.filter(user=user).select_related("commune").order_by("commune__name")]
+        new_needs = list(
+            Need.objects.filter(commune__in=communes, created_at__gte=now - datetime.timedelta(days=1))
+            .order_by("-created_at").values_list("pk", flat=True)[:50]
+        )
+        tasks = counts(user)
+        count += bool(events.referent_digest(
+            user, communes[0], timezone.localdate(now), new_needs=new_needs,
+            unassigned=tasks["unassigned"], overdue=tasks["overdue"], inbox_url=inbox_url,
+        ))
     return count

@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
 from wagtail_heurecivique.matching.engine import propose, suggest
 from wagtail_heurecivique.models import HoursRecord
+from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.scoping import communes_for_user
 
 from . import services
@@ -241,7 +242,8 @@ class MatchView(NeedTaskView):
         if missing:
             raise ValidationError(gettext("A volunteer you chose cannot be proposed any more; the list is updated."))
         for pk in form.cleaned_data["volunteers"]:
-            propose(self.need, current[pk], user=user)
+            proposal = propose(self.need, current[pk], user=user)
+            events.proposal_made(proposal, services.answer_url(proposal))
         planned = form.cleaned_data["planned_date"] or self.need.planned_date
         count = len(form.cleaned_data["volunteers"])
         services.record(
@@ -297,6 +299,7 @@ class FollowUpView(NeedTaskView):
                                     minutes=data["minutes"], description=str(self.need)[:255], recorded_by=user)
                 hours.full_clean()
                 services.record(hours, gettext("Hours counted at the follow-up"), user=user)
+                events.help_given(proposal, hours.minutes)
             self.process.outcome = Outcome.DONE
             services.record(self.need, gettext("Help given: closed"), user=user, status=NeedStatus.DONE)
         elif outcome == FollowUpOutcome.NEW_DATE:
@@ -477,8 +480,13 @@ class ProposalAnswerView(TemplateView):
 
     def get_context_data(self, **kwargs):
         proposal = self.proposal
+        need = proposal.need
         return super().get_context_data(
-            proposal=proposal, need=proposal.need, volunteer=proposal.volunteer,
+            proposal=proposal, need=need, volunteer=proposal.volunteer,
+            suggested=self.request.GET.get("reponse"),
+            # After the planned date, the volunteer can say whether it happened.
+            can_report=proposal.status == ProposalStatus.ACCEPTED and need.status == NeedStatus.PLANNED
+            and need.planned_date is not None and need.planned_date <= timezone.localdate(),
             expires_at=services.expires_at(proposal),
             # The beneficiary's contact is for the volunteer who accepted, only them, and
             # only until the help is given.
@@ -488,6 +496,12 @@ class ProposalAnswerView(TemplateView):
 
     def post(self, request):
         choice = request.POST.get("answer")
+        if choice in ("happened", "not_happened"):
+            reported = services.volunteer_report(self.proposal, choice == "happened", request.POST.get("comment", "")[:2000])
+            self.proposal.refresh_from_db()
+            response = self.render_to_response(self.get_context_data(reported=reported))
+            response.status_code = 200 if reported else 409
+            return response
         if choice not in ("accept", "decline"):
             response = self.render_to_response(self.get_context_data(error=gettext("Choose to accept or to decline.")))
             response.status_code = 400

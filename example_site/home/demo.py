@@ -32,6 +32,7 @@ from wagtail_heurecivique.models import (
     Skill,
     Volunteer,
 )
+from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.roles import ensure_groups, group
 from workflows import services as workflow
 from workflows.enums import Outcome
@@ -225,6 +226,20 @@ class DemoBuilder:
         for index, need in enumerate(needs):
             if not NeedProcess.objects.filter(need=need).exists():
                 self._handling(need, referent, assign=index % 2 == 0, overdue=index in (0, 1))
+        self._emails(needs)
+
+    def _emails(self, needs):
+        """The e-mails these proposals would have sent: the ledger in the admin is not empty.
+
+        Keyed like the real ones, so that a second run sends nothing.
+        """
+        for proposal in Proposal.objects.filter(need__in=needs).select_related("need__commune", "volunteer"):
+            if proposal.status == ProposalStatus.PROPOSED:
+                events.proposal_made(proposal, workflow.answer_url(proposal))
+            elif proposal.status == ProposalStatus.ACCEPTED:
+                events.proposal_accepted(proposal, workflow.answer_url(proposal))
+            elif proposal.status == ProposalStatus.DONE:
+                events.help_given(proposal, proposal.need.estimated_minutes)
 
     def _handling(self, need, referent, *, assign, overdue):
         """Put the need's process at the step its status stands for, so that the inbox is alive.

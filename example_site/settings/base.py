@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+import django
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -124,6 +125,12 @@ WAGTAIL_HEURECIVIQUE = {
     "DEFAULT_MONTHLY_SOLICITATION_CAP": 2,
     "DEFAULT_SLA_DAYS": 7,
 }
+
+# E-mails go through tasks: sent at once here (development, tests, demo); production
+# queues them in the database for `manage.py db_worker` (django-tasks-db).
+_TASKS_MODULE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+TASKS = {"default": {"BACKEND": f"{_TASKS_MODULE}.backends.immediate.ImmediateBackend"}}
+INSTALLED_APPS += ["django_tasks_db"]
 
 EMAIL_SUBJECT_PREFIX = "[Heure Civique] "
 DEFAULT_FROM_EMAIL = "heurecivique@example.org"

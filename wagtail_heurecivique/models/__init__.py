@@ -4,6 +4,7 @@ from .catalogue import Category, Skill
 from .communes import Commune, CommuneMembership
 from .consents import Consent
 from .needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
+from .notifications import Notification
 from .people import Beneficiary, Partner, Volunteer
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Consent",
     "HoursRecord",
     "Need",
+    "Notification",
     "OPEN_NEED_STATUSES",
     "Partner",
     "Proposal",

@@ -155,6 +155,10 @@ class CommuneMembership(models.Model):
         related_name="heurecivique_memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    wants_digest = models.BooleanField(
+        _("receives the daily digest"), default=True,
+        help_text=_("For référents: new needs, tasks to take on and overdue tasks, on days when there are some."),
+    )
 
     commune_path = "commune"
     objects = CommuneScopedQuerySet.as_manager()

@@ -60,6 +60,10 @@ class Need(models.Model):
     )
     referrer_name = models.CharField(_("referrer's name"), max_length=150, blank=True)
     referrer_email = models.EmailField(_("referrer's e-mail"), blank=True)
+    referrer_wants_updates = models.BooleanField(
+        _("referrer receives news"), default=True,
+        help_text=_("E-mails to the referrer when the need changes status (no personal details)."),
+    )
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
     wished_start = models.DateField(_("wished from"), null=True, blank=True)
     wished_end = models.DateField(_("wished until"), null=True, blank=True)
@@ -112,6 +116,11 @@ class Need(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def reference(self):
+        """The tracking reference given to whoever reported the need."""
+        return f"HC-{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else ""
 
     @property
     def is_open(self):

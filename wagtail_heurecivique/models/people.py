@@ -105,6 +105,17 @@ class Volunteer(ContactMixin):
         help_text=_("An active volunteer receives no proposal until this date, included."),
     )
     charter_version_accepted = models.CharField(_("charter version accepted"), max_length=20, blank=True)
+    wants_proposal_emails = models.BooleanField(
+        _("receives proposals by e-mail"), default=True,
+        help_text=_("Otherwise the town hall calls them."),
+    )
+    wants_reminders = models.BooleanField(
+        _("receives reminders"), default=True, help_text=_("Day-before reminders, follow-ups and thanks.")
+    )
+    email_bounced_at = models.DateTimeField(
+        _("e-mail address bounced on"), null=True, blank=True,
+        help_text=_("Nothing is sent to a bouncing address; clear this once it is corrected."),
+    )
     notes = models.TextField(_("référent's notes"), blank=True)
     created_at = models.DateTimeField(_("signed up on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)

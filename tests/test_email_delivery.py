@@ -1,0 +1,93 @@
+"""E-mails leave through a real SMTP server, and through the database task queue's worker."""
+
+import email
+import socket
+from email import policy
+from unittest import mock
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from wagtail_heurecivique.enums import NotificationKind, NotificationStatus
+from wagtail_heurecivique.models import Notification
+from wagtail_heurecivique.notifications import events
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
+        ):
+            yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def proposal(commune_a):
+    category = factories.category()
+    beneficiary = factories.beneficiary(commune_a)
+    need = factories.need(commune_a, category=category, beneficiary=beneficiary,
+                          title="Lecture du courrier à Mme Bérénice Élise", description="Lire et répondre à deux lettres.")
+    volunteer = factories.volunteer(commune_a, first_name="Inès", last_name="Dupré")
+    return factories.proposal(need, volunteer)
+
+
+def test_a_proposal_crosses_a_real_smtp_server_with_its_accents(smtp_server, proposal, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        events.proposal_made(proposal, "http://testserver/heure-civique/proposition/abc/")
+    [envelope] = smtp_server.envelopes
+    assert envelope.rcpt_tos == [proposal.volunteer.email]
+    message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert message["Subject"].strip() == "[Heure Civique] Une proposition pour vous : Lecture du courrier à Mme Bérénice Élise"
+    assert message["From"] == "heurecivique@example.org"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].strip().startswith("<http://testserver/heure-civique/desabonnement/")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Bonjour Inès," in text and "Lire et répondre à deux lettres." in text
+    assert "J’accepte" in html
+    assert Notification.objects.get().status == NotificationStatus.SENT
+
+
+def test_the_database_worker_sends_what_was_queued(proposal, django_capture_on_commit_callbacks):
+    backend = "django_tasks_db.DatabaseBackend"
+    with override_settings(TASKS={"default": {"BACKEND": backend}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            events.proposal_made(proposal, "http://testserver/heure-civique/proposition/abc/")
+        ledger = Notification.objects.get(kind=NotificationKind.PROPOSAL)
+        assert ledger.status == NotificationStatus.QUEUED and mail.outbox == []
+        # The worker closes its connection when done; the test's transaction must survive it.
+        with mock.patch.object(connection, "close"):
+            call_command("db_worker", batch=True, stdout=mock.Mock(), stderr=mock.Mock())
+    ledger.refresh_from_db()
+    assert ledger.status == NotificationStatus.SENT
+    assert [m.to for m in mail.outbox] == [[proposal.volunteer.email]]

@@ -1,0 +1,200 @@
+"""E-mails: what each person receives, the links in them, the ledger, preferences, retries."""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from wagtail_heurecivique.enums import NeedStatus, NotificationKind, NotificationStatus
+from wagtail_heurecivique.models import Need, Notification, Proposal, Volunteer
+
+from . import factories
+from .workflow_helpers import Desk, answer, need_with_volunteers, received
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code left for after commit (the e-mail tasks), as a real commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+def parts(message):
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    return message.body, html
+
+
+def path_of(url):
+    return url.replace("http://testserver", "")
+
+
+def links(text):
+    return re.findall(r"http://testserver/\S+", text)
+
+
+def proposed(commune, referent, commit, **need_kwargs):
+    need, volunteers = need_with_volunteers(commune, **need_kwargs)
+    received(need)
+    desk = Desk(referent)
+    commit(desk.qualify, need)
+    commit(desk.propose, need, volunteers[0])
+    return need, volunteers, desk
+
+
+def test_the_proposal_e_mail_carries_working_answer_links(commune_a, referent_a, commit):
+    need, (volunteer, _other), _desk = proposed(commune_a, referent_a, commit)
+    [message] = [m for m in mail.outbox if volunteer.email in m.to]
+    assert message.subject == f"[Heure Civique] Une proposition pour vous : {need.title}"
+    text, html = parts(message)
+    assert "Bonjour Camille," in text and need.description in text and "Bois-Colombes" in html
+    assert "06 11 22 33 44" not in text + html  # no contact before acceptance
+    accept, decline, unsubscribe = links(text)
+    assert accept.endswith("?reponse=accept") and decline.endswith("?reponse=decline")
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    page = Client().get(path_of(accept))
+    assert page.status_code == 200 and "autofocus" in page.content.decode()
+    ledger = Notification.objects.get(kind=NotificationKind.PROPOSAL)
+    assert (ledger.status, ledger.attempts, ledger.volunteer) == (NotificationStatus.SENT, 1, volunteer)
+    assert ledger.subject == message.subject
+
+
+def test_acceptance_confirms_with_the_contact_and_the_referrer_hears_without_details(commune_a, referent_a, commit):
+    need, (volunteer, _other), desk = proposed(commune_a, referent_a, commit, referrer_email="docteur@example.org")
+    mail.outbox.clear()
+    commit(answer, Proposal.objects.get(), "accept")
+    to_volunteer = [m for m in mail.outbox if m.to == [volunteer.email]]
+    to_referrer = [m for m in mail.outbox if m.to == ["docteur@example.org"]]
+    assert len(to_volunteer) == 1 and "06 11 22 33 44" in to_volunteer[0].body
+    assert [m.subject for m in to_referrer] == [f"[Heure Civique] Votre orientation {need.reference} : Planifié"]
+    text, html = parts(to_referrer[0])
+    assert need.beneficiary.last_name not in text + html and volunteer.last_name not in text + html
+    assert "Planifié" in html
+
+    mail.outbox.clear()
+    commit(desk.do, need, "follow_up", {"outcome": "done", "present": [Proposal.objects.get().pk],
+                                         "date": timezone.localdate().isoformat(), "minutes": 75})
+    thanks = [m for m in mail.outbox if m.to == [volunteer.email]]
+    assert len(thanks) == 1 and "75 minutes sont comptées" in thanks[0].body
+    assert [m.to for m in mail.outbox if "Réalisé" in m.subject] == [["docteur@example.org"]]
+
+
+def test_referrers_hear_each_news_once_and_can_unsubscribe(commune_a, referent_a, commit):
+    need, _volunteers = need_with_volunteers(commune_a, count=0, referrer_email="ccas@example.org")
+    received(need)
+    commit(Desk(referent_a).qualify, need, decision="redirect", redirected_to="ccas", message="Voir le CCAS")
+    [message] = mail.outbox
+    assert "Réorienté" in message.subject
+    unsubscribe = path_of(message.extra_headers["List-Unsubscribe"][1:-1])
+    # The mail client's one-click button: a POST without CSRF token.
+    response = Client(enforce_csrf_checks=True).post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    need.refresh_from_db()
+    assert need.referrer_wants_updates is False
+
+
+def test_reminders_and_did_it_happen_are_sent_once(commune_a, referent_a, commit):
+    need, (volunteer, _other), desk = proposed(commune_a, referent_a, commit)
+    commit(answer, Proposal.objects.get(), "accept")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    Need.objects.filter(pk=need.pk).update(planned_date=tomorrow)
+    mail.outbox.clear()
+    commit(call_command, "heurecivique_reminders", stdout=mock.Mock())
+    commit(call_command, "heurecivique_reminders", stdout=mock.Mock())
+    assert [m.subject for m in mail.outbox] == [f"[Heure Civique] Demain : {need.title}"]
+
+    Need.objects.filter(pk=need.pk).update(planned_date=timezone.localdate() - datetime.timedelta(days=1))
+    mail.outbox.clear()
+    commit(call_command, "heurecivique_reminders", stdout=mock.Mock())
+    commit(call_command, "heurecivique_reminders", stdout=mock.Mock())
+    [follow_up] = mail.outbox
+    assert follow_up.subject.startswith("[Heure Civique] Cela a-t-il eu lieu ?")
+    page = links(follow_up.body)[0]
+    assert "Oui, cela a eu lieu" in Client().get(path_of(page)).content.decode()
+    response = Client().post(path_of(page), {"answer": "happened", "comment": "Super après-midi"})
+    assert response.status_code == 200
+    proposal = Proposal.objects.get()
+    assert proposal.volunteer_feedback == "Cela a eu lieu. Super après-midi"
+    desk.claim(need, "follow_up")
+    assert "Super après-midi" in desk.client.get(desk.task_url(need, "follow_up")).content.decode()
+
+
+def test_a_volunteer_who_unsubscribed_or_bounces_gets_nothing(commune_a, referent_a, commit):
+    need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
+    Volunteer.objects.filter(pk=first.pk).update(wants_proposal_emails=False)
+    Volunteer.objects.filter(pk=second.pk).update(email_bounced_at=timezone.now())
+    received(need)
+    desk = Desk(referent_a)
+    commit(desk.qualify, need)
+    commit(desk.propose, need, first, second)
+    assert mail.outbox == []
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SKIPPED}
+
+
+def test_the_volunteer_unsubscribes_from_reminders_through_the_page(commune_a, referent_a, commit):
+    _need, (volunteer, _other), _desk = proposed(commune_a, referent_a, commit)
+    token_url = path_of(links(mail.outbox[0].body)[-1])
+    client = Client()
+    assert "Ne plus recevoir" in client.get(token_url).content.decode()
+    client.post(token_url)
+    volunteer.refresh_from_db()
+    assert volunteer.wants_proposal_emails is False
+    assert volunteer.history.first().history_change_reason == "Désabonnement par le lien d’un e-mail"
+    assert Client().get("/heure-civique/desabonnement/forged/").status_code == 404
+
+
+def test_a_failed_send_is_recorded_then_retried_once_fixed(commune_a, referent_a, commit):
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP indisponible")):
+        proposed(commune_a, referent_a, commit)
+    ledger = Notification.objects.get()
+    assert (ledger.status, ledger.attempts) == (NotificationStatus.FAILED, 1)
+    assert "SMTP indisponible" in ledger.error and mail.outbox == []
+    commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
+    commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
+    ledger.refresh_from_db()
+    assert (ledger.status, ledger.attempts) == (NotificationStatus.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_the_referent_digest_says_something_or_nothing(commune_a, commune_b, referent_a, referent_b, commit):
+    need = factories.need(commune_a, title="Courses de Mme Blanc")
+    received(need)
+    commit(call_command, "heurecivique_referent_digest", stdout=mock.Mock())
+    commit(call_command, "heurecivique_referent_digest", stdout=mock.Mock())
+    [digest] = mail.outbox
+    assert digest.to == [referent_a.email]
+    assert "Courses de Mme Blanc" in digest.body and "1 tâche à prendre en charge" in digest.body
+    assert "http://testserver/admin/heurecivique/taches/" in digest.body
+    assert not Notification.objects.filter(user=referent_b).exists()
+
+
+def test_the_ledger_shows_on_the_volunteer_s_page(client, commune_a, referent_a, referent_b, commit):
+    from wagtail_modeladmin.helpers import AdminURLHelper
+
+    proposed(commune_a, referent_a, commit)
+    volunteer = Notification.objects.get().volunteer
+    client.force_login(referent_a)
+    content = client.get(AdminURLHelper(Volunteer).get_action_url("inspect", volunteer.pk)).content.decode()
+    assert "Courriels envoyés" in content and "Une proposition pour vous" in content
+    ledger = AdminURLHelper(Notification)
+    assert volunteer.email in client.get(ledger.index_url).content.decode()
+    other = Client()
+    other.force_login(referent_b)
+    assert volunteer.email not in other.get(ledger.index_url).content.decode()
+    assert client.get(ledger.create_url).status_code in (302, 403)
+    row = Notification.objects.get()
+    assert client.get(ledger.get_action_url("edit", row.pk)).status_code in (302, 403)
+    assert client.post(ledger.get_action_url("delete", row.pk), {"reason": "x"}).status_code in (302, 403)
+    assert Notification.objects.filter(pk=row.pk).exists()
+    assert other.get(ledger.get_action_url("inspect", row.pk)).status_code == 404

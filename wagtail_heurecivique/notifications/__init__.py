@@ -1,0 +1,48 @@
+"""E-mails of the programme: a ledger row per message, sent by a task after commit.
+
+``notify()`` records what is to be sent under a key that names it; the same key
+never sends twice, so the periodic commands can run as often as cron likes. The
+message is rendered and sent by ``tasks.send_notification`` through Django's mail API
+(any backend), after the transaction that asked for it commits.
+"""
+
+from django.db import transaction
+
+from ..enums import NotificationStatus
+from ..models import Notification
+from .tasks import send_notification
+
+
+def enqueue(notification_id):
+    send_notification.enqueue(notification_id)
+
+
+def notify(kind, *, key, to, commune, context, volunteer=None, user=None):
+    """Record the message and have it sent once the current transaction commits.
+
+    Returns the ledger row, or ``None`` when this message was already recorded.
+    """
+    if not to:
+        return None
+    notification, created = Notification.objects.get_or_create(
+        key=key[:200],
+        defaults={
+            "kind": kind, "to": to, "commune": commune, "context": context,
+            "volunteer": volunteer, "user": user,
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def resend_pending(max_attempts=5):
+    """Enqueue again the messages that failed (fewer than ``max_attempts`` times) or were lost."""
+    pending = Notification.objects.filter(
+        status__in=(NotificationStatus.QUEUED, NotificationStatus.FAILED), attempts__lt=max_attempts
+    ).values_list("pk", flat=True)
+    ids = list(pending)
+    for pk in ids:
+        enqueue(pk)
+    return len(ids)

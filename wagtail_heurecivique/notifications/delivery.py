@@ -1,0 +1,152 @@
+"""Rendering and sending one ledger row: the work of the e-mail task."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..enums import NotificationKind, NotificationStatus
+from ..models import HoursRecord, Need, Notification, Proposal
+from .links import TOPICS, absolute, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+#: The volunteer's preference that governs each kind (the others always go).
+VOLUNTEER_TOPIC = {
+    NotificationKind.PROPOSAL: "proposals",
+    NotificationKind.REMINDER: "reminders",
+    NotificationKind.FOLLOW_UP: "reminders",
+    NotificationKind.THANKS: "reminders",
+}
+
+
+def _proposal(notification):
+    proposal = Proposal.objects.select_related("need__commune", "need__beneficiary", "volunteer").get(
+        pk=notification.context["proposal"]
+    )
+    return {"proposal": proposal, "need": proposal.need, "volunteer": proposal.volunteer,
+            "answer_url": notification.context.get("answer_url", "")}
+
+
+def _thanks(notification):
+    context = _proposal(notification)
+    volunteer = context["volunteer"]
+    today = timezone.localdate()
+    given = HoursRecord.objects.filter(volunteer=volunteer)
+    context.update(
+        minutes=notification.context.get("minutes", 0),
+        month_minutes=given.filter(date__year=today.year, date__month=today.month).aggregate(m=Sum("minutes"))["m"] or 0,
+        year_minutes=given.filter(date__year=today.year).aggregate(m=Sum("minutes"))["m"] or 0,
+    )
+    return context
+
+
+def _referral(notification):
+    need = Need.objects.select_related("commune").get(pk=notification.context["need"])
+    return {"need": need, "status_label": need.get_status_display()}
+
+
+def _digest(notification):
+    data = notification.context
+    needs = Need.objects.filter(pk__in=data.get("new_needs", [])).select_related("commune").order_by("-created_at")
+    return {"new_needs": list(needs), "unassigned": data.get("unassigned", 0), "overdue": data.get("overdue", 0),
+            "inbox_url": data.get("inbox_url", ""), "user": notification.user}
+
+
+BUILDERS = {
+    NotificationKind.PROPOSAL: _proposal,
+    NotificationKind.ACCEPTED: _proposal,
+    NotificationKind.REMINDER: _proposal,
+    NotificationKind.FOLLOW_UP: _proposal,
+    NotificationKind.THANKS: _thanks,
+    NotificationKind.REFERRAL_STATUS: _referral,
+    NotificationKind.REFERENT_DIGEST: _digest,
+}
+
+
+def build_message(notification):
+    context = BUILDERS[notification.kind](notification)
+    context.update(
+        commune=notification.commune,
+        site_name=getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        base_url=absolute(""),
+    )
+    topic = VOLUNTEER_TOPIC.get(notification.kind)
+    if notification.volunteer_id and topic:
+        context["unsubscribe_url"] = unsubscribe_url(notification.volunteer, topic)
+    elif notification.kind == NotificationKind.REFERRAL_STATUS:
+        context["unsubscribe_url"] = unsubscribe_url(context["need"], "referral")
+    elif notification.kind == NotificationKind.REFERENT_DIGEST:
+        context["unsubscribe_url"] = unsubscribe_url(notification.user, "digest")
+    template = f"wagtail_heurecivique/emails/{notification.kind}"
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"{getattr(settings, 'EMAIL_SUBJECT_PREFIX', '')}{subject}",
+        body=render_to_string(f"{template}.txt", context),
+        to=[notification.to],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    if context.get("unsubscribe_url"):
+        # RFC 8058: mail clients offer a one-click unsubscribe button.
+        message.extra_headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def _skip_reason(notification):
+    if notification.kind == NotificationKind.REFERRAL_STATUS:
+        need = Need.objects.filter(pk=notification.context.get("need")).first()
+        return "" if need is None or need.referrer_wants_updates else "Le prescripteur s'est désabonné."
+    if notification.kind == NotificationKind.REFERENT_DIGEST:
+        wants = notification.user.heurecivique_memberships.filter(wants_digest=True).exists()
+        return "" if wants else "Le référent s'est désabonné du récapitulatif."
+    volunteer = notification.volunteer
+    if volunteer is None:
+        return ""
+    if volunteer.email_bounced_at:
+        return "Adresse en erreur (rebond) : rien n'est envoyé."
+    topic = VOLUNTEER_TOPIC.get(notification.kind)
+    if topic and not getattr(volunteer, TOPICS[topic][1]):
+        return "Le volontaire s'est désabonné de ces messages."
+    return ""
+
+
+def deliver(notification_id):
+    """Send one ledger row unless it was sent already; record the outcome. Returns the status."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("volunteer", "commune", "user")
+            .get(pk=notification_id)
+        )
+        if notification.status in (NotificationStatus.SENT, NotificationStatus.SKIPPED):
+            return notification.status
+        reason = _skip_reason(notification)
+        if reason:
+            notification.status, notification.error = NotificationStatus.SKIPPED, reason
+            notification.save(update_fields=["status", "error"])
+            return notification.status
+        notification.attempts += 1
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                message = build_message(notification)
+            message.send()
+        except ObjectDoesNotExist:
+            notification.status = NotificationStatus.SKIPPED
+            notification.error = "Ce que le message concernait n'existe plus."
+        except Exception as error:  # any backend's failure: recorded, retried later
+            logger.warning("E-mail %s to %s failed: %s", notification.pk, notification.to, error)
+            notification.status = NotificationStatus.FAILED
+            notification.error = f"{type(error).__name__}: {error}"[:2000]
+        else:
+            notification.status = NotificationStatus.SENT
+            notification.subject = message.subject[:255]
+            notification.sent_at = timezone.now()
+            notification.error = ""
+        notification.save(update_fields=["status", "error", "attempts", "subject", "sent_at"])
+        return notification.status

@@ -1,0 +1,60 @@
+"""The moments of the programme that send an e-mail. Called by the workflows."""
+
+from ..enums import NeedStatus, NotificationKind
+from . import notify
+
+#: Need statuses a referrer hears about (the others are internal steps).
+REFERRAL_NEWS = (
+    NeedStatus.QUALIFIED, NeedStatus.PLANNED, NeedStatus.DONE,
+    NeedStatus.REFUSED, NeedStatus.REDIRECTED, NeedStatus.CANCELLED,
+)
+
+
+def _to_volunteer(kind, proposal, key, **context):
+    volunteer = proposal.volunteer
+    return notify(
+        kind, key=key, to=volunteer.email, commune=proposal.need.commune, volunteer=volunteer,
+        context={"proposal": proposal.pk, **context},
+    )
+
+
+def proposal_made(proposal, answer_url):
+    return _to_volunteer(NotificationKind.PROPOSAL, proposal, f"proposal:{proposal.pk}", answer_url=answer_url)
+
+
+def proposal_accepted(proposal, answer_url):
+    return _to_volunteer(NotificationKind.ACCEPTED, proposal, f"accepted:{proposal.pk}", answer_url=answer_url)
+
+
+def day_before(proposal, answer_url):
+    date = proposal.need.planned_date
+    return _to_volunteer(NotificationKind.REMINDER, proposal, f"reminder:{proposal.pk}:{date}", answer_url=answer_url)
+
+
+def did_it_happen(proposal, answer_url):
+    date = proposal.need.planned_date
+    return _to_volunteer(NotificationKind.FOLLOW_UP, proposal, f"follow_up:{proposal.pk}:{date}", answer_url=answer_url)
+
+
+def help_given(proposal, minutes):
+    return _to_volunteer(NotificationKind.THANKS, proposal, f"thanks:{proposal.pk}", minutes=minutes)
+
+
+def need_status_changed(need):
+    if need.status not in REFERRAL_NEWS or not need.referrer_email or not need.referrer_wants_updates:
+        return None
+    return notify(
+        NotificationKind.REFERRAL_STATUS, key=f"referral:{need.pk}:{need.status}", to=need.referrer_email,
+        commune=need.commune, context={"need": need.pk},
+    )
+
+
+def referent_digest(user, commune, day, *, new_needs, unassigned, overdue, inbox_url):
+    """Only when there is something to say."""
+    if not (new_needs or unassigned or overdue) or not user.email:
+        return None
+    return notify(
+        NotificationKind.REFERENT_DIGEST, key=f"digest:{user.pk}:{day.isoformat()}", to=user.email,
+        commune=commune, user=user,
+        context={"new_needs": new_needs, "unassigned": unassigned, "overdue": overdue, "inbox_url": inbox_url},
+    )

@@ -161,6 +161,9 @@ def test_a_failed_send_is_recorded_then_retried_once_fixed(commune_a, referent_a
     assert (ledger.status, ledger.attempts) == (NotificationStatus.FAILED, 1)
     assert "SMTP indisponible" in ledger.error and mail.outbox == []
     commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
+    assert mail.outbox == []  # too young: its own task may still be running
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
     commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
     ledger.refresh_from_db()
     assert (ledger.status, ledger.attempts) == (NotificationStatus.SENT, 2)
@@ -198,3 +201,39 @@ def test_the_ledger_shows_on_the_volunteer_s_page(client, commune_a, referent_a,
     assert client.post(ledger.get_action_url("delete", row.pk), {"reason": "x"}).status_code in (302, 403)
     assert Notification.objects.filter(pk=row.pk).exists()
     assert other.get(ledger.get_action_url("inspect", row.pk)).status_code == 404
+
+
+def test_a_retry_does_not_send_what_no_longer_holds(commune_a, referent_a, commit):
+    need, (volunteer, _other), _desk = proposed(commune_a, referent_a, commit)
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("panne")):
+        commit(answer, Proposal.objects.get(), "accept")
+    accepted = Notification.objects.get(kind=NotificationKind.ACCEPTED)
+    assert accepted.status == NotificationStatus.FAILED
+    Proposal.objects.update(status="cancelled")
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    mail.outbox.clear()
+    commit(call_command, "heurecivique_send_pending", stdout=mock.Mock())
+    accepted.refresh_from_db()
+    assert accepted.status == NotificationStatus.SKIPPED and mail.outbox == []
+
+
+def test_subjects_are_plain_text(commune_a, referent_a, commit):
+    need, (volunteer, _other), _desk = proposed(commune_a, referent_a, commit, title="Courses d'Éric & Zoé")
+    assert mail.outbox[0].subject.endswith("Courses d'Éric & Zoé")
+
+
+def test_the_ledger_on_a_volunteer_s_page_is_scoped(client, commune_a, commune_b, referent_a, referent_b, commit):
+    from wagtail_modeladmin.helpers import AdminURLHelper
+
+    commune_a.neighbour_communes.add(commune_b)
+    need, _ = need_with_volunteers(commune_a, count=0, title="Courses de Mme Blanc")
+    helper = factories.volunteer(commune_b)
+    helper.skills.set(need.skills.all())
+    received(need)
+    desk = Desk(referent_a)
+    commit(desk.qualify, need)
+    commit(desk.propose, need, helper)
+    assert Notification.objects.get().volunteer == helper
+    client.force_login(referent_b)
+    content = client.get(AdminURLHelper(Volunteer).get_action_url("inspect", helper.pk)).content.decode()
+    assert "Mme Blanc" not in content

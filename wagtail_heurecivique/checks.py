@@ -1,5 +1,7 @@
 """System checks that tell an installer exactly what is missing or misordered."""
 
+import re
+
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
@@ -26,6 +28,8 @@ MUST_PRECEDE = [
     ("workflows", "wagtail.admin"),
     ("viewflow", "viewflow.workflow"),
 ]
+
+RATE = re.compile(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]")
 
 HISTORY_MIDDLEWARE = "simple_history.middleware.HistoryRequestMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -137,6 +141,14 @@ def check_settings(app_configs, **kwargs):
                         id="wagtail_heurecivique.E008",
                     )
                 )
+        elif isinstance(DEFAULTS[key], str) and not (isinstance(value, str) and RATE.fullmatch(value)):
+            errors.append(
+                checks.Error(
+                    f"WAGTAIL_HEURECIVIQUE['{key}'] must be a rate such as '20/h', not {value!r}.",
+                    hint=f"The default is {DEFAULTS[key]!r}: a number, '/', then s, m, h or d.",
+                    id="wagtail_heurecivique.E009",
+                )
+            )
         elif isinstance(DEFAULTS[key], int) and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             errors.append(
                 checks.Error(

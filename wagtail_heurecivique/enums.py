@@ -127,6 +127,9 @@ class NotificationKind(models.TextChoices):
     THANKS = "thanks", _("Thanks with the hours counted")
     REFERENT_DIGEST = "referent_digest", _("Référent's daily digest")
     REFERRAL_STATUS = "referral_status", _("News of a referral")
+    SIGNUP = "signup", _("Confirmation of a volunteer's e-mail address")
+    ALREADY_REGISTERED = "already_registered", _("Already registered")
+    NEED_RECEIVED = "need_received", _("Acknowledgement of a reported need")
 
 
 class NotificationStatus(models.TextChoices):
@@ -134,3 +137,8 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", pgettext_lazy("notification status", "Sent")
     FAILED = "failed", pgettext_lazy("notification status", "Failed")
     SKIPPED = "skipped", pgettext_lazy("notification status", "Not sent")
+
+
+class ReporterKind(models.TextChoices):
+    RESIDENT = "resident", _("I am a resident: for myself or a neighbour")
+    REFERRER = "referrer", _("I am a professional or an association (doctor, nurse, CCAS…)")

@@ -224,7 +224,9 @@ class VolunteerInspectView(HeureCiviqueInspectView):
         return ["wagtail_heurecivique/admin/volunteer_inspect.html"]
 
     def get_context_data(self, **kwargs):
-        notifications = self.instance.notifications.order_by("-created_at", "-pk")
+        # A neighbouring commune's e-mails to this volunteer name that commune's needs.
+        notifications = Notification.objects.for_user(self.request.user).filter(volunteer=self.instance)
+        notifications = notifications.order_by("-created_at", "-pk")
         return super().get_context_data(
             notifications=notifications[: self.ledger_size], notifications_count=notifications.count(), **kwargs
         )

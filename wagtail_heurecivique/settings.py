@@ -13,6 +13,11 @@ DEFAULTS = {
     "DEFAULT_SLA_DAYS": 7,
     # Hours a volunteer has to answer a proposal, for a new commune.
     "DEFAULT_PROPOSAL_EXPIRY_HOURS": 72,
+    # Public forms: submissions allowed per IP address and per e-mail address (django-ratelimit rates).
+    "PUBLIC_FORM_RATE_PER_IP": "20/h",
+    "PUBLIC_FORM_RATE_PER_EMAIL": "5/h",
+    # Days a volunteer's e-mail confirmation link stays valid.
+    "SIGNUP_LINK_DAYS": 7,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
     # Weight of each matching criterion (0 to 10); a commune may override any of them.

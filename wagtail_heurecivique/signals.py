@@ -10,3 +10,7 @@ from django.dispatch import Signal
 #: saved it, so that a receiver's failure leaves no need without its process.
 #: Arguments: ``need``, ``user`` (the staff member, or ``None`` for the public).
 need_received = Signal()
+
+#: A volunteer who signed up on the public site has confirmed their e-mail address:
+#: they now wait for the référent's interview. Arguments: ``volunteer``.
+volunteer_confirmed = Signal()

@@ -44,7 +44,7 @@ def record(instance, reason, user=None, **changes):
         instance._history_user = user
     instance.save()
     if status_changed and isinstance(instance, Need):
-        events.need_status_changed(instance)
+        events.need_status_changed(instance, instance.history.values_list("history_id", flat=True).first())
 
 
 def answer_url(proposal):

@@ -133,10 +133,10 @@ class DemoBuilder:
         self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
         coordinator = self._user("coordination", "Élise", "Fontaine")
         coordinator.groups.add(group("coordinators"))
-        self.build_site()
+        home = self.build_site()
         self.skills = self._catalogue()
         for spec in COMMUNES:
-            self._commune(spec)
+            self._commune_pages(home, self._commune(spec))
         return {
             "communes": Commune.objects.count(),
             "volunteers": Volunteer.objects.count(),
@@ -170,6 +170,7 @@ class DemoBuilder:
             site.save()
             if type(welcome.specific) is Page and not welcome.get_children().exists():
                 welcome.delete()  # Wagtail's "Welcome to your new Wagtail site!" placeholder
+        return home
 
     def _user(self, username, first_name, last_name, superuser=False):
         User = get_user_model()
@@ -227,6 +228,36 @@ class DemoBuilder:
             if not NeedProcess.objects.filter(need=need).exists():
                 self._handling(need, referent, assign=index % 2 == 0, overdue=index in (0, 1))
         self._emails(needs)
+        return commune
+
+    def _commune_pages(self, home, commune):
+        """The commune's Heure Civique pages: its home, the signup and the need report pages."""
+        from wagtail_heurecivique.models import CommuneHomePage, NeedReportPage, VolunteerSignupPage
+
+        page = CommuneHomePage.objects.filter(commune=commune).first()
+        if page is None:
+            page = home.add_child(instance=CommuneHomePage(
+                title=f"L'Heure Civique à {commune.name}", slug=_slug(commune.name), commune=commune,
+                mayor_call=(
+                    f"<p>Une heure par mois, c'est peu pour chacun et beaucoup pour {commune.name}. "
+                    "Je vous invite à rejoindre les volontaires de l'Heure Civique. — Le maire</p>"
+                ),
+            ))
+            signup = page.add_child(instance=VolunteerSignupPage(
+                title="Je deviens volontaire", slug="je-deviens-volontaire",
+                intro="<p>Dites-nous ce que vous aimez faire et quand vous êtes disponible.</p>",
+                charter=(
+                    "<ol><li>Je donne de mon temps bénévolement, sans contrepartie.</li>"
+                    "<li>Je respecte la vie privée des personnes aidées.</li>"
+                    "<li>Je préviens la mairie si je ne peux pas venir.</li></ol>"
+                ),
+            ))
+            signup.save_revision(user=getattr(self, "admin", None)).publish()
+            page.add_child(instance=NeedReportPage(
+                title="Je signale un besoin", slug="je-signale-un-besoin",
+                intro="<p>Pour vous, un voisin, un patient : la mairie étudie chaque demande.</p>",
+            ))
+            Commune.objects.filter(pk=commune.pk).update(root_page=page)
 
     def _emails(self, needs):
         """The e-mails these proposals would have sent: the ledger in the admin is not empty.

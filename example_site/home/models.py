@@ -14,6 +14,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     max_count = 1
+    subpage_types = ["wagtail_heurecivique.CommuneHomePage"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -23,3 +23,82 @@ def test_home_page_is_french_and_accessible(page_tree, live_server, page):
     expect(counters.locator("dd").first).to_have_text("6")
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
+
+
+def _commune_site():
+    from wagtail_heurecivique.models import Skill
+
+    home = DemoBuilder().build_site()
+    commune = factories.commune()
+    factories.category("Courses")
+    Skill.objects.create(name="Bricolage", slug="bricolage")
+    return DemoBuilder()._commune_pages(home, commune) or commune
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server, page):
+    import re
+
+    from django.core import mail
+
+    from wagtail_heurecivique.models import Volunteer
+
+    _commune_site()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Bois-Colombes").click()
+    assert Axe().run(page).response["violations"] == []
+    page.get_by_role("link", name="Je deviens volontaire").click()
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+
+    page.get_by_label("Prénom").fill("Inès")
+    page.get_by_label(re.compile(r"^Nom")).fill("Roux")
+    page.get_by_label("Adresse e-mail").fill("ines.roux@example")
+    page.get_by_label("Code postal").fill("92270")
+    page.get_by_label("lundi matin").check()
+    page.get_by_label("J’ai lu la charte du volontaire et je l’accepte").check()
+    page.get_by_role("button", name="Je m’inscris").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Adresse e-mail")
+    expect(page.get_by_label("Prénom")).to_have_value("Inès")  # nothing typed is lost
+    expect(page.get_by_label("lundi matin")).to_be_checked()
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+
+    page.get_by_label("Adresse e-mail").fill("ines.roux@example.org")
+    page.get_by_label("J’accepte que la mairie conserve ces informations pour organiser l’Heure Civique").check()
+    page.get_by_role("button", name="Je m’inscris").click()
+    expect(page.get_by_role("status")).to_contain_text("Vérifiez votre boîte")
+
+    link = re.search(r"http://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_role("button", name="Je confirme mon adresse").click()
+    expect(page.get_by_role("status")).to_contain_text("votre adresse est confirmée")
+    assert Volunteer.objects.get().status == "to_interview"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_referrer_reports_a_need(page_tree, live_server, page):
+    from wagtail_heurecivique.models import Need
+
+    _commune_site()
+    page.goto(live_server.url + "/bois-colombes/je-signale-un-besoin/")
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    page.get_by_label("Je suis un professionnel ou une association (médecin, infirmier, CCAS…)").check()
+    page.get_by_label("Votre nom").fill("Dr Durand")
+    page.get_by_label("Votre structure (cabinet, CCAS, association)").fill("Cabinet des Lilas")
+    page.get_by_label("Votre adresse e-mail").fill("cabinet@example.org")
+    page.get_by_label("Quelqu’un d’autre (un voisin, un patient…)").check()
+    page.get_by_label("Prénom de la personne à aider").fill("Jeanne")
+    page.get_by_label("Téléphone de la personne à aider").fill("01 47 00 00 00")
+    page.get_by_label("Code postal").fill("92270")
+    page.get_by_label("Quel type d’aide ?").select_option(label="Courses")
+    page.get_by_label("Décrivez le besoin").fill("Courses une fois par semaine.")
+    page.get_by_label("La personne à aider accepte que la mairie enregistre ce besoin et la contacte").check()
+    page.get_by_role("button", name="Signaler le besoin").click()
+    need = Need.objects.get()
+    expect(page.get_by_role("status")).to_contain_text(need.reference)
+    assert need.source == "referral" and need.referrer_name == "Dr Durand (Cabinet des Lilas)"

@@ -5,20 +5,24 @@ from .communes import Commune, CommuneMembership
 from .consents import Consent
 from .needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
 from .notifications import Notification
+from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage
 from .people import Beneficiary, Partner, Volunteer
 
 __all__ = [
     "Beneficiary",
     "Category",
     "Commune",
+    "CommuneHomePage",
     "CommuneMembership",
     "Consent",
     "HoursRecord",
     "Need",
+    "NeedReportPage",
     "Notification",
     "OPEN_NEED_STATUSES",
     "Partner",
     "Proposal",
     "Skill",
     "Volunteer",
+    "VolunteerSignupPage",
 ]

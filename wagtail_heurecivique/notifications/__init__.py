@@ -6,7 +6,10 @@ message is rendered and sent by ``tasks.send_notification`` through Django's mai
 (any backend), after the transaction that asked for it commits.
 """
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from ..enums import NotificationStatus
 from ..models import Notification
@@ -37,10 +40,15 @@ def notify(kind, *, key, to, commune, context, volunteer=None, user=None):
     return notification
 
 
-def resend_pending(max_attempts=5):
-    """Enqueue again the messages that failed (fewer than ``max_attempts`` times) or were lost."""
+def resend_pending(max_attempts=5, grace=datetime.timedelta(minutes=10)):
+    """Enqueue again the messages that failed (fewer than ``max_attempts`` times) or were lost.
+
+    Delivery is at least once: a crash between the SMTP answer and the commit sends the
+    message again on the retry. Rows younger than ``grace`` are left to their first task.
+    """
     pending = Notification.objects.filter(
-        status__in=(NotificationStatus.QUEUED, NotificationStatus.FAILED), attempts__lt=max_attempts
+        status__in=(NotificationStatus.QUEUED, NotificationStatus.FAILED), attempts__lt=max_attempts,
+        created_at__lt=timezone.now() - grace,
     ).values_list("pk", flat=True)
     ids = list(pending)
     for pk in ids:

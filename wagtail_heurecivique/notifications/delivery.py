@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..enums import NotificationKind, NotificationStatus
+from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus
 from ..models import HoursRecord, Need, Notification, Proposal
 from .links import TOPICS, absolute, unsubscribe_url
 
@@ -58,7 +58,17 @@ def _digest(notification):
             "inbox_url": data.get("inbox_url", ""), "user": notification.user}
 
 
+def _volunteer(notification):
+    from ..models import Volunteer
+
+    volunteer = Volunteer.objects.get(pk=notification.context["volunteer"])
+    return {"volunteer": volunteer, "confirm_url": notification.context.get("confirm_url", "")}
+
+
 BUILDERS = {
+    NotificationKind.SIGNUP: _volunteer,
+    NotificationKind.ALREADY_REGISTERED: _volunteer,
+    NotificationKind.NEED_RECEIVED: _referral,
     NotificationKind.PROPOSAL: _proposal,
     NotificationKind.ACCEPTED: _proposal,
     NotificationKind.REMINDER: _proposal,
@@ -98,7 +108,31 @@ def build_message(notification):
     return message
 
 
+#: What a proposal must still be when its e-mail leaves (a retry may come much later).
+PROPOSAL_STILL = {
+    NotificationKind.PROPOSAL: (ProposalStatus.PROPOSED, (NeedStatus.MATCHING,)),
+    NotificationKind.ACCEPTED: (ProposalStatus.ACCEPTED, (NeedStatus.MATCHING, NeedStatus.PLANNED)),
+    NotificationKind.REMINDER: (ProposalStatus.ACCEPTED, (NeedStatus.PLANNED,)),
+    NotificationKind.FOLLOW_UP: (ProposalStatus.ACCEPTED, (NeedStatus.PLANNED,)),
+    NotificationKind.THANKS: (ProposalStatus.DONE, (NeedStatus.DONE,)),
+}
+
+
+def _outdated(notification):
+    """A message about a proposal that changed since it was queued must not leave."""
+    if notification.kind not in PROPOSAL_STILL:
+        return False
+    proposal_status, need_statuses = PROPOSAL_STILL[notification.kind]
+    proposal = Proposal.objects.select_related("need").filter(pk=notification.context.get("proposal")).first()
+    if proposal is None or proposal.status != proposal_status or proposal.need.status not in need_statuses:
+        return True
+    planned = notification.context.get("planned_date")
+    return bool(planned) and planned != str(proposal.need.planned_date)
+
+
 def _skip_reason(notification):
+    if _outdated(notification):
+        return "La situation a changé depuis : ce message n'a plus lieu d'être."
     if notification.kind == NotificationKind.REFERRAL_STATUS:
         need = Need.objects.filter(pk=notification.context.get("need")).first()
         return "" if need is None or need.referrer_wants_updates else "Le prescripteur s'est désabonné."
@@ -133,9 +167,10 @@ def deliver(notification_id):
             return notification.status
         notification.attempts += 1
         try:
-            with translation.override(settings.LANGUAGE_CODE):
+            # A savepoint: a failing query while rendering leaves the row writable.
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
                 message = build_message(notification)
-            message.send()
+                message.send()
         except ObjectDoesNotExist:
             notification.status = NotificationStatus.SKIPPED
             notification.error = "Ce que le message concernait n'existe plus."

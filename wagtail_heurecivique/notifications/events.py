@@ -27,24 +27,27 @@ def proposal_accepted(proposal, answer_url):
 
 
 def day_before(proposal, answer_url):
-    date = proposal.need.planned_date
-    return _to_volunteer(NotificationKind.REMINDER, proposal, f"reminder:{proposal.pk}:{date}", answer_url=answer_url)
+    date = str(proposal.need.planned_date)
+    return _to_volunteer(NotificationKind.REMINDER, proposal, f"reminder:{proposal.pk}:{date}",
+                         answer_url=answer_url, planned_date=date)
 
 
 def did_it_happen(proposal, answer_url):
-    date = proposal.need.planned_date
-    return _to_volunteer(NotificationKind.FOLLOW_UP, proposal, f"follow_up:{proposal.pk}:{date}", answer_url=answer_url)
+    date = str(proposal.need.planned_date)
+    return _to_volunteer(NotificationKind.FOLLOW_UP, proposal, f"follow_up:{proposal.pk}:{date}",
+                         answer_url=answer_url, planned_date=date)
 
 
 def help_given(proposal, minutes):
     return _to_volunteer(NotificationKind.THANKS, proposal, f"thanks:{proposal.pk}", minutes=minutes)
 
 
-def need_status_changed(need):
+def need_status_changed(need, change_id):
+    """``change_id`` (the history row of the change) tells a second "planned" from the first."""
     if need.status not in REFERRAL_NEWS or not need.referrer_email or not need.referrer_wants_updates:
         return None
     return notify(
-        NotificationKind.REFERRAL_STATUS, key=f"referral:{need.pk}:{need.status}", to=need.referrer_email,
+        NotificationKind.REFERRAL_STATUS, key=f"referral:{need.pk}:{need.status}:{change_id}", to=need.referrer_email,
         commune=need.commune, context={"need": need.pk},
     )
 
@@ -57,4 +60,26 @@ def referent_digest(user, commune, day, *, new_needs, unassigned, overdue, inbox
         NotificationKind.REFERENT_DIGEST, key=f"digest:{user.pk}:{day.isoformat()}", to=user.email,
         commune=commune, user=user,
         context={"new_needs": new_needs, "unassigned": unassigned, "overdue": overdue, "inbox_url": inbox_url},
+    )
+
+
+def signup_confirmation(volunteer, confirm_url, now):
+    """The double opt-in link; sent again (a new ledger row) when the same address signs up again."""
+    return notify(
+        NotificationKind.SIGNUP, key=f"signup:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "confirm_url": confirm_url},
+    )
+
+
+def already_registered(volunteer, now):
+    return notify(
+        NotificationKind.ALREADY_REGISTERED, key=f"already:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
+    )
+
+
+def need_acknowledged(need, to):
+    return notify(
+        NotificationKind.NEED_RECEIVED, key=f"need_received:{need.pk}", to=to, commune=need.commune,
+        context={"need": need.pk},
     )

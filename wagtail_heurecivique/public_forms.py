@@ -1,0 +1,119 @@
+"""The forms of the public pages: volunteer signup and need report.
+
+Both carry a honeypot field, keep what was typed when they are redisplayed, and never
+say whether an e-mail address is already known.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ReporterKind
+from .models import Category, Skill, Volunteer
+from .validators import normalise_phone, validate_phone, validate_postcode
+
+HONEYPOT = "site_web"
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see nor fill; robots do, and are then ignored quietly."""
+
+    site_web = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_robot(self):
+        return bool(self.data.get(HONEYPOT))
+
+
+class VolunteerSignupForm(HoneypotMixin, forms.ModelForm):
+    accept_charter = forms.BooleanField(
+        label=_("I have read the volunteer charter and I accept it"),
+        error_messages={"required": _("Accept the charter to sign up.")},
+    )
+    accept_data_processing = forms.BooleanField(
+        label=_("I agree that the town hall keeps these details to organise L'Heure Civique"),
+        error_messages={"required": _("Your agreement is needed to keep your details.")},
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "first_name", "last_name", "email", "phone", "postcode", "neighbourhood",
+            "skills", "action_kinds", "availability", "frequency", "radius_km",
+        ]
+        widgets = {"skills": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = Skill.objects.order_by("name")
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", inputmode="numeric")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        # A known address is not an error to show: that would tell anyone who signed up.
+        pass
+
+
+class NeedReportForm(HoneypotMixin, forms.Form):
+    reporter_kind = forms.ChoiceField(label=_("Who are you?"), choices=ReporterKind.choices, widget=forms.RadioSelect)
+    reporter_name = forms.CharField(label=_("Your name"), max_length=150)
+    structure = forms.CharField(
+        label=_("Your structure (practice, CCAS, association)"), max_length=150, required=False,
+    )
+    reporter_email = forms.EmailField(label=_("Your e-mail address"), help_text=_("We send you the tracking reference."))
+    reporter_phone = forms.CharField(label=_("Your phone"), max_length=20, required=False, validators=[validate_phone])
+    for_self = forms.TypedChoiceField(
+        label=_("Who needs help?"),
+        choices=[("1", _("Myself")), ("0", _("Someone else (a neighbour, a patient…)"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    beneficiary_first_name = forms.CharField(label=_("First name of the person to help"), max_length=100)
+    beneficiary_last_name = forms.CharField(label=_("Last name of the person to help"), max_length=100, required=False)
+    beneficiary_phone = forms.CharField(
+        label=_("Phone of the person to help"), max_length=20, required=False, validators=[validate_phone]
+    )
+    beneficiary_address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=5, validators=[validate_postcode])
+    category = forms.ModelChoiceField(label=_("What kind of help?"), queryset=Category.objects.order_by("name"))
+    description = forms.CharField(
+        label=_("Describe the need"), widget=forms.Textarea(attrs={"rows": 5}), max_length=3000,
+        help_text=_("What, when, how often. Do not write medical details."),
+    )
+    wished_start = forms.DateField(
+        label=_("From when?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agreement = forms.BooleanField(
+        label=_("The person to help agrees that the town hall records this need and contacts them"),
+        error_messages={"required": _("The person's agreement is needed before reporting their need.")},
+    )
+
+    def clean_reporter_email(self):
+        return self.cleaned_data["reporter_email"].strip().lower()
+
+    def clean_wished_start(self):
+        date = self.cleaned_data.get("wished_start")
+        if date and date < timezone.localdate():
+            raise ValidationError(_("The date cannot be in the past."))
+        return date
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reporter_kind") == ReporterKind.REFERRER and not data.get("structure", "").strip():
+            self.add_error("structure", _("Give the name of your structure."))
+        for field in ("reporter_phone", "beneficiary_phone"):
+            if data.get(field):
+                data[field] = normalise_phone(data[field])
+        if not data.get("beneficiary_phone") and not data.get("for_self") and not data.get("beneficiary_address"):
+            self.add_error("beneficiary_phone", _("Give a phone number or an address to reach the person."))
+        return data

@@ -1,0 +1,120 @@
+"""What the public forms do: a volunteer signs up (double opt-in), a need is reported."""
+
+import datetime
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .enums import ConsentPurpose, NeedSource, NeedStatus, ReporterKind, VolunteerStatus
+from .models import Beneficiary, Consent, Need, Volunteer
+from .notifications import events
+from .settings import get_setting
+from .signals import need_received, volunteer_confirmed
+
+CONFIRM_SALT = "heurecivique.signup-confirm"
+
+
+def confirm_token(volunteer):
+    return signing.dumps({"v": volunteer.pk, "e": volunteer.email}, salt=CONFIRM_SALT)
+
+
+def volunteer_for_token(token):
+    """The volunteer a confirmation link stands for; ``None`` if forged, expired or outdated."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRM_SALT, max_age=datetime.timedelta(days=get_setting("SIGNUP_LINK_DAYS"))
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Volunteer.objects.select_related("commune").filter(pk=data.get("v"), email=data.get("e")).first()
+
+
+@transaction.atomic
+def sign_up(form, commune, charter_version, confirm_url_for):
+    """Record a signup, or send the link again: the answer is the same either way.
+
+    ``confirm_url_for(volunteer)`` builds the absolute confirmation link.
+    """
+    now = timezone.now()
+    email = form.cleaned_data["email"]
+    existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
+    if existing is not None:
+        if existing.status == VolunteerStatus.PENDING:
+            events.signup_confirmation(existing, confirm_url_for(existing), now)
+        else:
+            events.already_registered(existing, now)
+        return existing
+    volunteer = form.save(commit=False)
+    volunteer.commune = commune
+    volunteer.status = VolunteerStatus.PENDING
+    volunteer.charter_version_accepted = charter_version
+    volunteer._change_reason = gettext("Signed up on the public site")
+    volunteer.save()
+    form.save_m2m()
+    for purpose in (ConsentPurpose.CHARTER, ConsentPurpose.DATA_PROCESSING):
+        Consent.objects.create(volunteer=volunteer, purpose=purpose, text_version=charter_version, given_at=now)
+    events.signup_confirmation(volunteer, confirm_url_for(volunteer), now)
+    return volunteer
+
+
+@transaction.atomic
+def confirm(volunteer):
+    """The address is confirmed: the volunteer waits for the interview. ``False`` if done before."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.status != VolunteerStatus.PENDING:
+        return False
+    volunteer.status = VolunteerStatus.TO_INTERVIEW
+    volunteer._change_reason = gettext("E-mail address confirmed: to interview")
+    volunteer.save()
+    volunteer_confirmed.send(sender=Volunteer, volunteer=volunteer)
+    return True
+
+
+@transaction.atomic
+def report_need(form, commune):
+    """Create the beneficiary and the need in its intake state; the workflow starts from the signal."""
+    data = form.cleaned_data
+    referrer = data["reporter_kind"] == ReporterKind.REFERRER
+    beneficiary = Beneficiary(
+        commune=commune,
+        first_name=data["beneficiary_first_name"],
+        last_name=data["beneficiary_last_name"],
+        phone=data["beneficiary_phone"] or (data["reporter_phone"] if data["for_self"] else ""),
+        email=data["reporter_email"] if data["for_self"] else "",
+        address=data["beneficiary_address"],
+        postcode=data["postcode"],
+    )
+    beneficiary.full_clean()
+    beneficiary._change_reason = gettext("Reported on the public site")
+    beneficiary.save()
+    Consent.objects.create(
+        beneficiary=beneficiary, purpose=ConsentPurpose.DATA_PROCESSING, text_version="formulaire",
+        given_by="" if data["for_self"] else data["reporter_name"][:150],
+    )
+    category = data["category"]
+    reporter = data["reporter_name"] + (f" ({data['structure']})" if referrer else "")
+    need = Need(
+        commune=commune,
+        # No name in the title: it travels in e-mails and lists.
+        title=f"{category.name} ({data['postcode']})",
+        kind=category.action_kind,
+        category=category,
+        description=data["description"],
+        beneficiary=beneficiary,
+        source=NeedSource.REFERRAL if referrer else NeedSource.PUBLIC_FORM,
+        referrer_name=reporter[:150],
+        referrer_email=data["reporter_email"],
+        wished_start=data["wished_start"],
+        postcode=data["postcode"],
+        status=NeedStatus.NEW,
+    )
+    need.full_clean()
+    need._change_reason = gettext("Reported on the public site")
+    need.save()
+    need_received.send(sender=Need, need=need, user=None)
+    events.need_acknowledged(need, data["reporter_email"])
+    return need

@@ -73,7 +73,7 @@ def test_demo_needs_wait_at_every_step_of_their_handling(client, django_user_mod
     call_command("load_demo", stdout=mock.Mock())
     assert NeedProcess.objects.count() == Need.objects.count()
     open_tasks = Task.objects.filter(flow_task_type="HUMAN", status__in=("NEW", "ASSIGNED"))
-    assert {task.flow_task.name for task in open_tasks} == {"qualify", "match", "follow_up"}
+    assert {task.flow_task.name for task in open_tasks} == {"qualify", "match", "follow_up", "interview"}
     assert Task.objects.filter(flow_task_type="FUNCTION", status="NEW").exists()  # waiting for answers
     client.force_login(django_user_model.objects.get(username="referente.bois"))
     content = client.get("/admin/heurecivique/taches/").content.decode()

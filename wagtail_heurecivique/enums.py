@@ -130,6 +130,8 @@ class NotificationKind(models.TextChoices):
     SIGNUP = "signup", _("Confirmation of a volunteer's e-mail address")
     ALREADY_REGISTERED = "already_registered", _("Already registered")
     NEED_RECEIVED = "need_received", _("Acknowledgement of a reported need")
+    WELCOME = "welcome", _("Welcome after the interview")
+    ONBOARDING_CLOSED = "onboarding_closed", _("Signup closed: not reachable")
 
 
 class NotificationStatus(models.TextChoices):
@@ -142,3 +144,10 @@ class NotificationStatus(models.TextChoices):
 class ReporterKind(models.TextChoices):
     RESIDENT = "resident", _("I am a resident: for myself or a neighbour")
     REFERRER = "referrer", _("I am a professional or an association (doctor, nurse, CCAS…)")
+
+
+class ConsentChannel(models.TextChoices):
+    WEBSITE = "website", _("On the website")
+    PHONE = "phone", _("By phone, with a référent")
+    PAPER = "paper", _("On paper")
+    IN_PERSON = "in_person", _("In person, with a référent")

@@ -35,6 +35,7 @@ from wagtail_modeladmin.views import (
     ModelFormView,
 )
 
+from .enums import ConsentChannel, ConsentPurpose, VolunteerStatus
 from .fields import FlagsField
 from .history import HistoryFormatter
 from .matching import suggest
@@ -55,7 +56,7 @@ from .models import (
 from .personal_data import registry
 from .scoping import CommuneScopedQuerySet, communes_for_user
 from .settings import get_setting
-from .signals import need_received
+from .signals import need_received, volunteer_entered
 
 
 # --- Forms ------------------------------------------------------------------------------
@@ -74,6 +75,25 @@ class ScopedAdminModelForm(WagtailAdminModelForm):
             queryset = getattr(form_field, "queryset", None)
             if isinstance(queryset, CommuneScopedQuerySet) and self.for_user is not None:
                 form_field.queryset = queryset.for_user(self.for_user)
+
+
+class VolunteerAdminForm(ScopedAdminModelForm):
+    """Entering a volunteer by hand (assisted digital): how they accepted the charter."""
+
+    charter_channel = forms.ChoiceField(
+        label=_("Charter accepted"),
+        required=False,
+        choices=[("", "---------")] + [c for c in ConsentChannel.choices if c[0] != ConsentChannel.WEBSITE],
+        help_text=_("When entering a volunteer who signed up by phone or on paper: how they accepted the charter. They then wait for the interview."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        adding = self.instance._state.adding
+        if adding and data.get("status") == VolunteerStatus.TO_INTERVIEW:
+            if not data.get("charter_channel"):
+                self.add_error("charter_channel", _("Say how the volunteer accepted the charter."))
+        return data
 
 
 # --- Views ------------------------------------------------------------------------------
@@ -125,6 +145,27 @@ class HeureCiviqueCreateView(ChangeReasonMixin, CreateView):
 
 class HeureCiviqueEditView(ScopedInstanceMixin, ChangeReasonMixin, EditView):
     change_reason = _("Changed in the back office")
+
+
+class VolunteerCreateView(HeureCiviqueCreateView):
+    """A volunteer entered by a référent waits for the interview, charter acceptance recorded."""
+
+
+    def form_valid(self, form):
+        channel = form.cleaned_data.get("charter_channel")
+        with transaction.atomic():
+            if channel:
+                form.instance.status = VolunteerStatus.TO_INTERVIEW
+                form.instance.charter_version_accepted = form.instance.commune.charter_version
+            response = super().form_valid(form)
+            if channel:
+                volunteer = form.instance
+                Consent.objects.create(
+                    volunteer=volunteer, purpose=ConsentPurpose.CHARTER, text_version=volunteer.commune.charter_version,
+                    channel=channel, recorded_by=self.request.user,
+                )
+                volunteer_entered.send(sender=Volunteer, volunteer=volunteer, user=self.request.user)
+        return response
 
 
 class NeedCreateView(HeureCiviqueCreateView):
@@ -526,6 +567,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         "frequency", "radius_km", "status", "charter_version_accepted", "created_at",
     )
     export_filename = "volontaires"
+    create_view_class = VolunteerCreateView
     panels = [
         MultiFieldPanel(
             [
@@ -550,7 +592,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("status"), FieldPanel("paused_until")]),
-                FieldPanel("charter_version_accepted"),
+                FieldRowPanel([FieldPanel("charter_version_accepted"), FieldPanel("charter_channel")]),
                 FieldPanel("notes"),
             ],
             heading=_("Follow-up"),
@@ -564,6 +606,9 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         ),
     ]
     inspect_view_class = VolunteerInspectView
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=VolunteerAdminForm)
 
 
 class BeneficiaryAdmin(HeureCiviqueModelAdmin):

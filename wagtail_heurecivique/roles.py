@@ -38,6 +38,8 @@ GROUPS = {
             "heurecivique_workflows.view_needprocess",
             "heurecivique_workflows.manage_needprocess",
             *WORKFLOW_STEPS,
+            "heurecivique_workflows.view_onboardingprocess",
+            "heurecivique_workflows.can_interview_onboardingprocess",
         ],
     },
     "sensitive_notes": {
@@ -64,6 +66,7 @@ GROUPS = {
             *_perms(["view", "add", "change", "delete"], CATALOGUE_MODELS),
             "wagtail_heurecivique.view_notification",
             "heurecivique_workflows.view_needprocess",
+            "heurecivique_workflows.view_onboardingprocess",
         ],
     },
 }

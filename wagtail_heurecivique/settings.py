@@ -18,6 +18,8 @@ DEFAULTS = {
     "PUBLIC_FORM_RATE_PER_EMAIL": "5/h",
     # Days a volunteer's e-mail confirmation link stays valid.
     "SIGNUP_LINK_DAYS": 7,
+    # Calls without an answer before a volunteer's welcome is closed.
+    "ONBOARDING_MAX_ATTEMPTS": 3,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
     # Weight of each matching criterion (0 to 10); a commune may override any of them.

@@ -14,3 +14,7 @@ need_received = Signal()
 #: A volunteer who signed up on the public site has confirmed their e-mail address:
 #: they now wait for the référent's interview. Arguments: ``volunteer``.
 volunteer_confirmed = Signal()
+
+#: A référent entered a volunteer by hand (signed up by phone or on paper): no e-mail
+#: to confirm, they wait for the interview. Arguments: ``volunteer``, ``user``.
+volunteer_entered = Signal()

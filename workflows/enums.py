@@ -38,3 +38,21 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", pgettext_lazy("process outcome", "Refused")
     REDIRECTED = "redirected", pgettext_lazy("process outcome", "Redirected")
     CANCELLED = "cancelled", pgettext_lazy("process outcome", "Cancelled")
+
+
+class InterviewChannel(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("By video call")
+
+
+class InterviewDecision(models.TextChoices):
+    ACCEPT = "accept", _("Welcome: the volunteer becomes active")
+    DECLINE = "decline", _("Not this time: the volunteer leaves, with the reason")
+    UNREACHABLE = "unreachable", _("Could not be reached: try again later")
+
+
+class OnboardingOutcome(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("onboarding outcome", "Accepted")
+    DECLINED = "declined", pgettext_lazy("onboarding outcome", "Declined")
+    UNREACHABLE = "unreachable", pgettext_lazy("onboarding outcome", "Not reachable")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from wagtail_heurecivique.enums import NeedStatus
+from wagtail_heurecivique.enums import NeedStatus, VolunteerStatus
 
 from . import services, views
-from .models import NeedProcess
+from .models import NeedProcess, OnboardingProcess
 
 
 def status_is(status):
@@ -112,3 +112,57 @@ class NeedFlow(flow.Flow):
 
     def set_deadline(self, activation):
         services.set_deadline(activation.task, activation.process.need)
+
+
+def volunteer_status_is(status):
+    def condition(activation):
+        volunteer = activation.process.volunteer
+        volunteer.refresh_from_db(fields=["status"])
+        return volunteer.status == status
+
+    return condition
+
+
+class VolunteerOnboardingFlow(flow.Flow):
+    """The welcome of a volunteer: the référent's interview, then active or not (DESIGN §1, §4)."""
+
+    process_class = OnboardingProcess
+    process_title = _("Welcome of a volunteer")
+    process_description = _("From the signup to the interview's decision.")
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+
+    start_signup = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Address confirmed on the public site"))
+        .Next(this.interview)
+    )
+    start_staff = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Entered by a référent"))
+        .Next(this.interview)
+    )
+    interview = (
+        flow.View(views.InterviewView.as_view())
+        .Annotation(title=_("Interview the volunteer"))
+        .Permission("heurecivique_workflows.can_interview_onboardingprocess")
+        .onCreate(this.set_deadline)
+        .Next(this.check_interview)
+    )
+    check_interview = (
+        flow.Switch()
+        .Annotation(title=_("Decision?"))
+        .Case(this.accepted, volunteer_status_is(VolunteerStatus.ACTIVE))
+        .Case(this.interview, volunteer_status_is(VolunteerStatus.TO_INTERVIEW))
+        .Default(this.closed)
+    )
+    accepted = flow.End().Annotation(title=_("Welcomed"))
+    closed = flow.End().Annotation(title=_("Closed: declined or not reachable"))
+
+    def start_process(self, activation, volunteer, user=None):
+        activation.process.volunteer = volunteer
+        if user is not None and user.is_authenticated:
+            activation.task.owner = user
+        return activation.process
+
+    def set_deadline(self, activation):
+        services.set_deadline(activation.task, activation.process.volunteer)

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext_lazy
 from wagtail_heurecivique.enums import Urgency
 from wagtail_heurecivique.models import Category
 
-from .enums import FollowUpOutcome, InstitutionalService, QualifyDecision, RefusalReason
+from .enums import FollowUpOutcome, InstitutionalService, InterviewChannel, InterviewDecision, QualifyDecision, RefusalReason
 
 
 class QualifyForm(forms.Form):
@@ -164,7 +164,7 @@ class InboxFilterForm(forms.Form):
         label=_("Step"),
         required=False,
         choices=[("", _("All steps")), ("qualify", _("Qualify the need")), ("match", _("Propose to volunteers")),
-                 ("follow_up", _("Follow up"))],
+                 ("follow_up", _("Follow up")), ("interview", _("Interview the volunteer"))],
     )
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), required=False, coerce=int, empty_value=None,
@@ -178,3 +178,29 @@ class InboxFilterForm(forms.Form):
 
         self.fields["commune"].queryset = communes_for_user(user)
         self.fields["commune"].empty_label = _("All my communes")
+
+
+class InterviewForm(forms.Form):
+    date = forms.DateField(label=_("Date of the call or meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("How"), choices=InterviewChannel.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), choices=InterviewDecision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False,
+        help_text=_("Required to decline; kept in the volunteer's history."),
+    )
+    notes = forms.CharField(
+        label=_("Notes of the interview"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("Seen by référents only."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", _("The interview cannot be in the future."))
+        if data.get("decision") == InterviewDecision.DECLINE and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason."))
+        return data

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
-from .enums import InstitutionalService, Outcome, RefusalReason
+from .enums import InstitutionalService, OnboardingOutcome, Outcome, RefusalReason
 
 
 class NeedProcess(Process):
@@ -38,6 +38,29 @@ class NeedProcess(Process):
 
     def __str__(self):
         return str(self.need)
+
+
+class OnboardingProcess(Process):
+    """The welcome of one volunteer: from their signup to the interview's decision."""
+
+    volunteer = models.OneToOneField(
+        "wagtail_heurecivique.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="onboarding",
+    )
+    unreachable_attempts = models.PositiveSmallIntegerField(_("calls without an answer"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OnboardingOutcome.choices, blank=True)
+
+    commune_path = "volunteer__commune"
+
+    class Meta:
+        verbose_name = _("welcome of a volunteer")
+        verbose_name_plural = _("welcomes of volunteers")
+        permissions = [("can_interview_onboardingprocess", _("Can interview a volunteer"))]
+
+    def __str__(self):
+        return str(self.volunteer)
 
 
 class TaskDeadline(models.Model):

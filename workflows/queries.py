@@ -1,6 +1,6 @@
 """The workflow rows a staff user may see, and the inbox and timeline built on them."""
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from viewflow.workflow.models import Task
@@ -13,7 +13,7 @@ from wagtail_heurecivique.scoping import commune_ids_for, sees_all_communes
 from .enums import FollowUpOutcome, QualifyDecision
 from .models import NeedProcess
 
-HUMAN_STEPS = ("qualify", "match", "follow_up")
+HUMAN_STEPS = ("qualify", "match", "follow_up", "interview")
 TIMELINE_HISTORY_ROWS = 200
 
 
@@ -23,40 +23,68 @@ def _flow():
     return NeedFlow
 
 
-def _may_view(user):
-    return bool(user and user.is_authenticated and user.is_active and _flow().instance.has_view_permission(user))
+def _flows():
+    from .flows import NeedFlow, VolunteerOnboardingFlow
+
+    return (NeedFlow, VolunteerOnboardingFlow)
+
+
+#: Each flow's path from a task to the commune it belongs to.
+COMMUNE_PATHS = {
+    "NeedFlow": "process__needprocess__need__commune",
+    "VolunteerOnboardingFlow": "process__onboardingprocess__volunteer__commune",
+}
+
+
+def _may_view(user, flow=None):
+    flows = [flow] if flow else _flows()
+    return bool(
+        user and user.is_authenticated and user.is_active
+        and any(f.instance.has_view_permission(user) for f in flows)
+    )
 
 
 def processes_for(user):
-    if not _may_view(user):
+    if not _may_view(user, _flow()):
         return NeedProcess.objects.none()
     return NeedProcess.objects.filter(need__in=Need.objects.for_user(user).values("pk"))
 
 
-def need_tasks(user):
-    """Tasks of the need workflow in the user's communes (every commune for coordinators)."""
-    if not _may_view(user):
+def scoped_tasks(user):
+    """Tasks of the plugin's flows in the user's communes (every commune for coordinators).
+
+    A flow's tasks are included only for a user who may view its processes.
+    """
+    visible = Q()
+    for flow in _flows():
+        if not _may_view(user, flow):
+            continue
+        condition = Q(process__flow_class=flow)
+        if not sees_all_communes(user):
+            condition &= Q(**{f"{COMMUNE_PATHS[flow.__name__]}__in": commune_ids_for(user)})
+        visible |= condition
+    if not visible:
         return Task.objects.none()
-    tasks = Task.objects.filter(process__flow_class=_flow())
-    if not sees_all_communes(user):
-        tasks = tasks.filter(process__needprocess__need__commune__in=commune_ids_for(user))
-    return tasks
+    return Task.objects.filter(visible)
 
 
 def step_node(name):
-    return getattr(_flow(), name) if name in HUMAN_STEPS else None
+    if name not in HUMAN_STEPS:
+        return None
+    return next(getattr(flow, name) for flow in _flows() if hasattr(flow, name))
 
 
 def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
     """Tasks assigned to the user and tasks of their communes they may take on, overdue first."""
     now = timezone.now()
-    tasks = need_tasks(user).filter(flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
+    tasks = scoped_tasks(user).filter(flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
     claimable = Q(owner__isnull=True)
     if not user.is_superuser:
         claimable &= Q(owner_permission__in=user.get_all_permissions())
     tasks = tasks.filter(Q(owner=user) if mine_only else Q(owner=user) | claimable)
     if commune is not None:
-        tasks = tasks.filter(process__needprocess__need__commune=commune)
+        tasks = tasks.filter(Q(process__needprocess__need__commune=commune)
+                             | Q(process__onboardingprocess__volunteer__commune=commune))
     if step:
         tasks = tasks.filter(flow_task=step_node(step))
     if urgency:
@@ -66,8 +94,14 @@ def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
             is_overdue=Case(When(deadline__due_at__lte=now, then=Value(True)), default=Value(False),
                             output_field=BooleanField())
         )
-        .select_related("owner", "deadline", "process__needprocess__need__commune", "process__needprocess__need__category")
-        .order_by("-is_overdue", "-process__needprocess__need__urgency", "deadline__due_at", "created", "pk")
+        .select_related(
+            "owner", "deadline", "process__needprocess__need__commune", "process__needprocess__need__category",
+            "process__onboardingprocess__volunteer__commune",
+        )
+        .order_by(
+            "-is_overdue", F("process__needprocess__need__urgency").desc(nulls_last=True), "deadline__due_at",
+            "created", "pk",
+        )
     )
 
 

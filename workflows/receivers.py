@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from wagtail_heurecivique.signals import need_received
+from wagtail_heurecivique.signals import need_received, volunteer_confirmed, volunteer_entered
 
 from . import services
 
@@ -9,3 +9,13 @@ from . import services
 def start_need_process(sender, need, user=None, **kwargs):
     """Every need, whichever door it came through, starts its handling at once."""
     services.start(need, user=user)
+
+
+@receiver(volunteer_confirmed, dispatch_uid="heurecivique_workflows.start_onboarding_signup")
+def start_onboarding_after_signup(sender, volunteer, **kwargs):
+    services.start_onboarding(volunteer)
+
+
+@receiver(volunteer_entered, dispatch_uid="heurecivique_workflows.start_onboarding_staff")
+def start_onboarding_entered(sender, volunteer, user, **kwargs):
+    services.start_onboarding(volunteer, user=user)

@@ -34,6 +34,19 @@ def _flow():
     return NeedFlow
 
 
+def _onboarding_flow():
+    from .flows import VolunteerOnboardingFlow
+
+    return VolunteerOnboardingFlow
+
+
+def start_onboarding(volunteer, user=None):
+    """Start the welcome of a volunteer: after their e-mail confirmation, or entered by a référent."""
+    flow = _onboarding_flow()
+    node = flow.start_staff if user is not None else flow.start_signup
+    return node.run(volunteer=volunteer, user=user)
+
+
 def record(instance, reason, user=None, **changes):
     """Save ``instance`` with ``changes`` and a history row giving ``reason``."""
     status_changed = "status" in changes and changes["status"] != getattr(instance, "status", None)
@@ -61,11 +74,13 @@ def start(need, user=None):
     return node.run(need=need, user=user)
 
 
-def set_deadline(task, need):
-    step = task.flow_task.name
-    days = need.commune.step_sla_days(step)
+def set_deadline(task, subject, step=None):
+    """``subject`` is the need (or the volunteer) whose commune sets the time limit."""
+    need = subject
+    step = step or task.flow_task.name
+    days = subject.commune.step_sla_days(step)
     base = timezone.now()
-    if step == "follow_up" and need.planned_date:
+    if step == "follow_up" and getattr(need, "planned_date", None):
         day_after = timezone.make_aware(datetime.datetime.combine(need.planned_date, datetime.time.min))
         base = max(base, day_after + datetime.timedelta(days=1))
     TaskDeadline.objects.update_or_create(task=task, defaults={"due_at": base + datetime.timedelta(days=days)})
@@ -239,28 +254,34 @@ def expire_proposals(now=None):
 # Référents' steps ------------------------------------------------------------------------
 
 
+def subject_of(task):
+    """The record a task is about: the need, or the volunteer being welcomed."""
+    from wagtail_heurecivique.models import Volunteer
+
+    need = Need.objects.filter(process=task.process_id).first()
+    return need or Volunteer.objects.get(onboarding=task.process_id)
+
+
 def claim(task, user):
     """Assign an unassigned task to ``user``; ``False`` if someone was quicker."""
-    with _flow().lock(task.process_id), transaction.atomic():
+    with task.flow_task.flow_class.lock(task.process_id), transaction.atomic():
         task.refresh_from_db()
         if task.status != STATUS.NEW or task.owner_id:
             return False
         task.flow_task.activation_class(task).assign(user)
         Task.objects.filter(pk=task.pk).update(assigned=timezone.now())
-        need = Need.objects.get(process=task.process_id)
-        record(need, gettext("Task “%(step)s” taken on") % {"step": step_title(task)}, user=user)
+        record(subject_of(task), gettext("Task “%(step)s” taken on") % {"step": step_title(task)}, user=user)
         return True
 
 
 def release(task, user):
-    with _flow().lock(task.process_id), transaction.atomic():
+    with task.flow_task.flow_class.lock(task.process_id), transaction.atomic():
         task.refresh_from_db()
         if task.status != STATUS.ASSIGNED:
             return False
         task.flow_task.activation_class(task).unassign()
         Task.objects.filter(pk=task.pk).update(assigned=None)
-        need = Need.objects.get(process=task.process_id)
-        record(need, gettext("Task “%(step)s” handed back to the team") % {"step": step_title(task)}, user=user)
+        record(subject_of(task), gettext("Task “%(step)s” handed back to the team") % {"step": step_title(task)}, user=user)
         return True
 
 
@@ -290,16 +311,15 @@ def escalate_overdue(now=None):
     ).values_list("task_id", flat=True)
     for task_id in list(overdue):
         task = Task.objects.get(pk=task_id)
-        with _flow().lock(task.process_id), transaction.atomic():
+        with task.flow_task.flow_class.lock(task.process_id), transaction.atomic():
             deadline = TaskDeadline.objects.select_for_update().get(task_id=task_id)
             task.refresh_from_db()
             if deadline.escalated_at or task.status not in OPEN_TASK_STATUSES:
                 continue
             deadline.escalated_at = now
             deadline.save(update_fields=["escalated_at"])
-            need = Need.objects.select_related("commune").get(process=task.process_id)
             record(
-                need,
+                subject_of(task),
                 pgettext("history", "Escalation: the step “%(step)s” is overdue since %(due)s")
                 % {"step": step_title(task), "due": timezone.localtime(deadline.due_at).strftime("%d/%m/%Y %H:%M")},
             )

@@ -21,17 +21,19 @@ from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
+from wagtail_heurecivique.enums import NeedStatus, ProposalStatus, VolunteerStatus
 from wagtail_heurecivique.matching.engine import propose, suggest
-from wagtail_heurecivique.models import HoursRecord
+from wagtail_heurecivique.models import HoursRecord, Volunteer
+from wagtail_modeladmin.helpers import AdminURLHelper
 from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.scoping import communes_for_user
+from wagtail_heurecivique.settings import get_setting
 
 from . import services
-from .enums import FollowUpOutcome, Outcome, QualifyDecision
-from .forms import CancelForm, FollowUpForm, InboxFilterForm, MatchForm, QualifyForm
-from .models import NeedProcess
-from .queries import inbox, need_tasks, processes_for, timeline
+from .enums import FollowUpOutcome, InterviewDecision, OnboardingOutcome, Outcome, QualifyDecision
+from .forms import CancelForm, FollowUpForm, InboxFilterForm, InterviewForm, MatchForm, QualifyForm
+from .models import NeedProcess, OnboardingProcess
+from .queries import inbox, processes_for, scoped_tasks, timeline
 
 
 #: Suggestions listed on the match page, best first.
@@ -51,8 +53,11 @@ def need_breadcrumbs(need, *last):
     return [HOME, INBOX, handling, *({"url": "", "label": label} for label in last)]
 
 
-class NeedTaskView(WagtailAdminTemplateMixin, FormView):
-    """A référent's step: the form, then the step's work and ``activation.execute()``."""
+class TaskFormView(WagtailAdminTemplateMixin, FormView):
+    """A référent's step: the form, then the step's work and ``activation.execute()``.
+
+    Subclasses say which process and record (``subject``) the task is about.
+    """
 
     template_name = "heurecivique_workflows/task.html"
     header_icon = "tasks"
@@ -60,28 +65,28 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
     def get_page_title(self):
         return services.step_title(self.task)
 
-    def get_page_subtitle(self):
-        return self.need.title
-
-    def get_breadcrumbs_items(self):
-        return need_breadcrumbs(self.need, self.get_page_title())
-
     def dispatch(self, request, *args, node, process_pk, task_pk, **kwargs):
         self.node = node
         self.task = get_object_or_404(
-            need_tasks(request.user).filter(flow_task=node), pk=task_pk, process_id=process_pk
+            scoped_tasks(request.user).filter(flow_task=node), pk=task_pk, process_id=process_pk
         )
-        self.process = NeedProcess.objects.select_related(
-            "need__commune", "need__category", "need__beneficiary"
-        ).get(pk=process_pk)
-        self.need = self.process.need
-        if not self.need.is_open:
-            messages.error(request, gettext("This need is already closed."))
-            return redirect("heurecivique_need_process", self.need.pk)
+        self.load(process_pk)
+        if not self.subject_is_open():
+            messages.error(request, self.closed_message())
+            return redirect(self.back_url())
         if self.task.status != STATUS.ASSIGNED or not node.can_execute(request.user, self.task):
             messages.error(request, self.unavailable_message())
-            return redirect("heurecivique_need_process", self.need.pk)
+            return redirect(self.back_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, process_pk):
+        raise NotImplementedError
+
+    def subject_is_open(self):
+        raise NotImplementedError
+
+    def back_url(self):
+        return reverse("heurecivique_inbox")
 
     def unavailable_message(self):
         if self.task.status in (STATUS.DONE, STATUS.CANCELED):
@@ -92,10 +97,8 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            need=self.need, process=self.process, task=self.task, step_title=services.step_title(self.task),
-            back_url=reverse("heurecivique_need_process", args=[self.need.pk]),
-        )
+        context.update(process=self.process, task=self.task, step_title=services.step_title(self.task),
+                       back_url=self.back_url())
         return context
 
     def form_invalid(self, form, status=400):
@@ -111,7 +114,7 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
                     raise Conflict
                 activation = self.node.activation_class(self.task)
                 activation.start(self.request)
-                self.need.refresh_from_db()
+                self.subject.refresh_from_db()
                 self.perform(form, activation)
                 activation.task.data = {**activation.task.data, **self.task_data(form)}
                 activation.execute()
@@ -144,15 +147,45 @@ class NeedTaskView(WagtailAdminTemplateMixin, FormView):
 
     def record_outcome(self):
         """Write the process's outcome once the flow has moved (an end saves the process)."""
+
+    def success_message(self):
+        return gettext("“%(step)s” done for %(need)s.") % {"step": services.step_title(self.task), "need": self.subject}
+
+
+class NeedTaskView(TaskFormView):
+    """A step of the need workflow."""
+
+    def load(self, process_pk):
+        self.process = NeedProcess.objects.select_related(
+            "need__commune", "need__category", "need__beneficiary"
+        ).get(pk=process_pk)
+        self.need = self.subject = self.process.need
+
+    def subject_is_open(self):
+        return self.need.is_open
+
+    def closed_message(self):
+        return gettext("This need is already closed.")
+
+    def back_url(self):
+        return reverse("heurecivique_need_process", args=[self.need.pk])
+
+    def get_page_subtitle(self):
+        return self.need.title
+
+    def get_breadcrumbs_items(self):
+        return need_breadcrumbs(self.need, self.get_page_title())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(need=self.need, **kwargs)
+
+    def record_outcome(self):
         if self.process.outcome:
             NeedProcess.objects.filter(pk=self.process.pk).update(
                 outcome=self.process.outcome,
                 refusal_reason=self.process.refusal_reason,
                 redirected_to=self.process.redirected_to,
             )
-
-    def success_message(self):
-        return gettext("“%(step)s” done for %(need)s.") % {"step": services.step_title(self.task), "need": self.need}
 
 
 class QualifyView(NeedTaskView):
@@ -315,15 +348,81 @@ class FollowUpView(NeedTaskView):
                             user=user, status=NeedStatus.QUALIFIED, planned_date=None)
 
 
+class InterviewView(TaskFormView):
+    """The référent's interview of a new volunteer: welcome, decline, or try again."""
+
+    form_class = InterviewForm
+    template_name = "heurecivique_workflows/interview.html"
+
+    def load(self, process_pk):
+        self.process = OnboardingProcess.objects.select_related("volunteer__commune").get(pk=process_pk)
+        self.volunteer = self.subject = self.process.volunteer
+
+    def subject_is_open(self):
+        return self.volunteer.status == VolunteerStatus.TO_INTERVIEW
+
+    def closed_message(self):
+        return gettext("This volunteer is no longer waiting for an interview.")
+
+    def get_page_subtitle(self):
+        return str(self.volunteer)
+
+    def get_breadcrumbs_items(self):
+        return [HOME, INBOX, {"url": "", "label": f"{self.get_page_title()} — {self.volunteer}"}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(volunteer=self.volunteer, **kwargs)
+
+    def task_data(self, form):
+        data = form.cleaned_data
+        return {"outcome": data["decision"], "comment": data["notes"], "channel": data["channel"],
+                "date": data["date"].isoformat()}
+
+    def perform(self, form, activation):
+        data = form.cleaned_data
+        user = self.request.user
+        decision = data["decision"]
+        if decision == InterviewDecision.ACCEPT:
+            self.process.outcome = OnboardingOutcome.ACCEPTED
+            services.record(self.volunteer, gettext("Interview: welcomed"), user=user, status=VolunteerStatus.ACTIVE)
+            events.welcome(self.volunteer)
+        elif decision == InterviewDecision.DECLINE:
+            self.process.outcome = OnboardingOutcome.DECLINED
+            services.record(self.volunteer, gettext("Interview: not this time — %(reason)s") % {"reason": data["reason"]},
+                            user=user, status=VolunteerStatus.LEFT)
+        else:
+            attempts = self.process.unreachable_attempts + 1
+            self.process.unreachable_attempts = attempts
+            OnboardingProcess.objects.filter(pk=self.process.pk).update(unreachable_attempts=attempts)
+            if attempts >= get_setting("ONBOARDING_MAX_ATTEMPTS"):
+                self.process.outcome = OnboardingOutcome.UNREACHABLE
+                services.record(
+                    self.volunteer, gettext("Not reachable after %(count)s attempts: signup closed") % {"count": attempts},
+                    user=user, status=VolunteerStatus.LEFT,
+                )
+                events.onboarding_closed(self.volunteer)
+            else:
+                services.record(self.volunteer, gettext("Not reachable (attempt %(count)s)") % {"count": attempts},
+                                user=user)
+
+    def record_outcome(self):
+        if self.process.outcome:
+            OnboardingProcess.objects.filter(pk=self.process.pk).update(outcome=self.process.outcome)
+
+    def success_message(self):
+        return gettext("Interview recorded for %(volunteer)s.") % {"volunteer": self.volunteer}
+
+
 class TaskActionView(View):
     """Take on (claim) or hand back (release) a task: POST only, then back where one was."""
 
     action = None
 
     def post(self, request, task_pk):
-        task = get_object_or_404(need_tasks(request.user).filter(flow_task_type="HUMAN"), pk=task_pk)
+        task = get_object_or_404(scoped_tasks(request.user).filter(flow_task_type="HUMAN"), pk=task_pk)
         node = task.flow_task
-        need_pk = NeedProcess.objects.values_list("need_id", flat=True).get(pk=task.process_id)
+        need_pk = NeedProcess.objects.filter(pk=task.process_id).values_list("need_id", flat=True).first()
+        back = reverse("heurecivique_need_process", args=[need_pk]) if need_pk else reverse("heurecivique_inbox")
         allowed = node.can_assign(request.user, task) if self.action == "claim" else node.can_unassign(request.user, task)
         try:
             done = allowed and getattr(services, self.action)(task, request.user)
@@ -340,8 +439,7 @@ class TaskActionView(View):
                 messages.error(request, gettext("%(user)s took this task first.") % {"user": task.owner})
             else:
                 messages.error(request, gettext("You cannot do this with this task."))
-        return redirect(request.POST.get("next") if request.POST.get("next") == reverse("heurecivique_inbox")
-                        else reverse("heurecivique_need_process", args=[need_pk]))
+        return redirect(request.POST.get("next") if request.POST.get("next") == reverse("heurecivique_inbox") else back)
 
 
 class NeedProcessView(WagtailAdminTemplateMixin, TemplateView):
@@ -368,7 +466,7 @@ class NeedProcessView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         open_tasks = list(
-            need_tasks(user).filter(process=self.process, status__in=services.OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+            scoped_tasks(user).filter(process=self.process, status__in=services.OPEN_TASK_STATUSES, flow_task_type="HUMAN")
             .select_related("owner", "deadline")
         )
         for task in open_tasks:
@@ -452,8 +550,18 @@ class InboxView(WagtailAdminTemplateMixin, TemplateView):
             mine_only=filters.get("mine", False),
         )
         page = Paginator(tasks, self.paginate_by).get_page(request.GET.get("p"))
+        volunteers = AdminURLHelper(Volunteer)
         for task in page.object_list:
-            task.need = task.process.needprocess.need
+            process = task.process
+            if hasattr(process, "needprocess"):
+                need = process.needprocess.need
+                task.subject_title, task.commune, task.urgency = need.title, need.commune, need.get_urgency_display()
+                task.subject_url = reverse("heurecivique_need_process", args=[need.pk])
+            else:
+                volunteer = process.onboardingprocess.volunteer
+                task.subject_title, task.commune, task.urgency = str(volunteer), volunteer.commune, ""
+                task.subject_url = volunteers.get_action_url("inspect", volunteer.pk)
+            task.url = reverse("heurecivique_task", args=[task.process_id, task.flow_task.name, task.pk])
         return self.render_to_response(self.get_context_data(tasks=page))
 
     def get_context_data(self, **kwargs):

@@ -37,7 +37,7 @@ from wagtail_heurecivique.roles import ensure_groups, group
 from workflows import services as workflow
 from workflows.enums import Outcome
 from workflows.flows import NeedFlow
-from workflows.models import NeedProcess, TaskDeadline
+from workflows.models import NeedProcess, OnboardingProcess, TaskDeadline
 
 REASON = "Données de démonstration"
 PASSWORD = "changeme"
@@ -221,6 +221,9 @@ class DemoBuilder:
 
         partners = [self._partner(commune, *p) for p in PARTNERS]
         volunteers = [self._volunteer(commune, spec, index) for index in range(self.volunteers_per_commune)]
+        for volunteer in volunteers:  # waiting for their interview: in the référent's tasks
+            if volunteer.status == VolunteerStatus.TO_INTERVIEW and not OnboardingProcess.objects.filter(volunteer=volunteer).exists():
+                workflow.start_onboarding(volunteer)
         beneficiaries = [self._beneficiary(commune, spec, index, partners) for index in range(6)]
         needs = [self._need(commune, spec, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
         self._proposals_and_hours(needs, volunteers, referent)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ConsentPurpose
+from ..enums import ConsentChannel, ConsentPurpose
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from ..validators import validate_not_in_future
@@ -44,6 +44,9 @@ class Consent(models.Model):
         max_length=150,
         blank=True,
         help_text=_("Fill in when someone agreed on the person's behalf (family, guardian)."),
+    )
+    channel = models.CharField(
+        _("given"), max_length=20, choices=ConsentChannel.choices, default=ConsentChannel.WEBSITE
     )
     recorded_by = staff_user_field(_("recorded by"))
     withdrawn_at = models.DateTimeField(

@@ -67,6 +67,8 @@ def _volunteer(notification):
 
 BUILDERS = {
     NotificationKind.SIGNUP: _volunteer,
+    NotificationKind.WELCOME: _volunteer,
+    NotificationKind.ONBOARDING_CLOSED: _volunteer,
     NotificationKind.ALREADY_REGISTERED: _volunteer,
     NotificationKind.NEED_RECEIVED: _referral,
     NotificationKind.PROPOSAL: _proposal,

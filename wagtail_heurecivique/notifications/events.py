@@ -83,3 +83,17 @@ def need_acknowledged(need, to):
         NotificationKind.NEED_RECEIVED, key=f"need_received:{need.pk}", to=to, commune=need.commune,
         context={"need": need.pk},
     )
+
+
+def welcome(volunteer):
+    return notify(
+        NotificationKind.WELCOME, key=f"welcome:{volunteer.pk}", to=volunteer.email, commune=volunteer.commune,
+        volunteer=volunteer, context={"volunteer": volunteer.pk},
+    )
+
+
+def onboarding_closed(volunteer):
+    return notify(
+        NotificationKind.ONBOARDING_CLOSED, key=f"onboarding_closed:{volunteer.pk}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
+    )

@@ -38,3 +38,34 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         label = _("Content")
+
+
+class TestimonyBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("Testimony"))
+    author = blocks.CharBlock(
+        label=_("Who says it"), max_length=60,
+        help_text=_("“First name L.” at most, and only a person listed among the people named, with their consent."),
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Testimony")
+        template = "wagtail_heurecivique/blocks/testimony.html"
+
+
+class FiguresBlock(blocks.StructBlock):
+    participants = blocks.IntegerBlock(label=_("Participants"), min_value=0, required=False)
+    hours = blocks.IntegerBlock(label=_("Hours given"), min_value=0, required=False)
+
+    class Meta:
+        icon = "table"
+        label = _("Figures")
+        template = "wagtail_heurecivique/blocks/figures.html"
+
+
+class StoryBlock(BodyBlock):
+    testimony = TestimonyBlock()
+    figures = FiguresBlock()
+
+    class Meta:
+        label = _("Story")

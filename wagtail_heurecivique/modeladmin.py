@@ -46,6 +46,7 @@ from .models import (
     CommuneMembership,
     Consent,
     HoursRecord,
+    ImageConsent,
     Need,
     Notification,
     Partner,
@@ -796,6 +797,24 @@ class SkillAdmin(HeureCiviqueModelAdmin):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("category")]
 
 
+class ImageConsentAdmin(HeureCiviqueModelAdmin):
+    model = ImageConsent
+    menu_icon = "image"
+    menu_order = 850
+    list_display = ("image", "given_by", "commune", "given_at", "withdrawn_at")
+    list_filter = (CommuneListFilter,)
+    list_select_related = ("image", "commune")
+    search_fields = ("given_by", "image__title")
+    list_export = ("image", "given_by", "commune", "given_at", "text_version", "withdrawn_at")
+    export_filename = "consentements-images"
+    panels = [
+        FieldPanel("commune"),
+        FieldPanel("image"),
+        FieldPanel("given_by"),
+        FieldRowPanel([FieldPanel("given_at"), FieldPanel("text_version"), FieldPanel("withdrawn_at")]),
+    ]
+
+
 class NotificationPermissionHelper(PermissionHelper):
     """The ledger is written by the sending code only: read, never edited."""
 
@@ -842,5 +861,6 @@ class HeureCiviqueAdminGroup(ModelAdminGroup):
         CommuneMembershipAdmin,
         CategoryAdmin,
         SkillAdmin,
+        ImageConsentAdmin,
         NotificationAdmin,
     )

@@ -54,6 +54,9 @@ GROUPS = {
             "wagtailimages.choose_image",
             "wagtaildocs.add_document",
             "wagtaildocs.choose_document",
+            *_perms(["view", "add", "change"], ["imageconsent"]),
+            *_perms(["view", "add", "change"], ["consent"]),
+            *_perms(["view"], ["volunteer", "beneficiary", "commune"]),
         ],
     },
     "coordinators": {

@@ -1,8 +1,11 @@
 """The one place the plugin is wired into the Wagtail admin."""
 
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
@@ -41,3 +44,48 @@ def register_evaluation_menu_item():
 def add_evaluation_panel(request, panels):
     if request.user.has_perm(EVALUATION_PERMISSION):
         panels.append(EvaluationPanel(request.user))
+
+
+# --- Success stories reach the public site through their moderation workflow only ------
+
+
+def _is_story(page_or_class):
+    from .models import SuccessStoryPage
+
+    cls = page_or_class if isinstance(page_or_class, type) else type(getattr(page_or_class, "specific", page_or_class))
+    return issubclass(cls, SuccessStoryPage)
+
+
+@hooks.register("construct_page_action_menu")
+def remove_publish_for_stories(menu_items, request, context):
+    from .models import SuccessStoryIndexPage
+
+    page = context.get("page")
+    parent = context.get("parent_page")
+    creating_story = parent is not None and isinstance(parent.specific, SuccessStoryIndexPage)
+    if (page is not None and _is_story(page)) or creating_story:
+        menu_items[:] = [item for item in menu_items if item.name not in ("action-publish", "action-schedule")]
+
+
+def _refuse_publishing(request):
+    messages.error(request, gettext("A success story is published through its moderation: submit it."))
+    return redirect(request.path)
+
+
+@hooks.register("before_edit_page")
+def refuse_direct_publish_on_edit(request, page):
+    if request.method == "POST" and "action-publish" in request.POST and _is_story(page):
+        return _refuse_publishing(request)
+
+
+@hooks.register("before_create_page")
+def refuse_direct_publish_on_create(request, parent_page, page_class):
+    if request.method == "POST" and "action-publish" in request.POST and _is_story(page_class):
+        return _refuse_publishing(request)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_of_stories(request, action_type, objects, action_class_instance):
+    if action_type == "publish" and any(_is_story(obj) for obj in objects):
+        messages.error(request, gettext("A success story is published through its moderation: submit it."))
+        return redirect(request.META.get("HTTP_REFERER") or reverse("wagtailadmin_explore_root"))

@@ -33,6 +33,7 @@ from wagtail_heurecivique.models import (
     Volunteer,
 )
 from wagtail_heurecivique.notifications import events
+from wagtail_heurecivique.moderation import ensure_moderation_workflow
 from wagtail_heurecivique.roles import ensure_groups, group
 from workflows import services as workflow
 from workflows.enums import Outcome
@@ -130,6 +131,7 @@ class DemoBuilder:
     @transaction.atomic
     def build(self):
         ensure_groups()
+        ensure_moderation_workflow()
         self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
         coordinator = self._user("coordination", "Élise", "Fontaine")
         coordinator.groups.add(group("coordinators"))
@@ -261,6 +263,41 @@ class DemoBuilder:
                 intro="<p>Pour vous, un voisin, un patient : la mairie étudie chaque demande.</p>",
             ))
             Commune.objects.filter(pk=commune.pk).update(root_page=page)
+        self._stories(page, commune)
+
+    def _stories(self, home, commune):
+        """A story index with one published success and one waiting in moderation."""
+        from wagtail_heurecivique.models import StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
+
+        if SuccessStoryIndexPage.objects.child_of(home).exists():
+            return
+        index = home.add_child(instance=SuccessStoryIndexPage(
+            title="Nos réussites", slug="reussites", intro="<p>Ce que l'Heure Civique a permis.</p>"
+        ))
+        volunteer = Volunteer.objects.filter(commune=commune, status=VolunteerStatus.ACTIVE).order_by("pk").first()
+        if volunteer is None:
+            return
+        author = getattr(self, "admin", None)
+        for title, live in (("Un jardin partagé qui refleurit", True), ("Des courses et un sourire", False)):
+            story = index.add_child(instance=SuccessStoryPage(
+                title=title, slug=_slug(title), summary=f"{title} à {commune.name}, grâce aux volontaires.",
+                body=[
+                    ("paragraph", f"<p>{title} : une belle histoire de voisinage à {commune.name}.</p>"),
+                    ("testimony", {"quote": "Une heure par mois, et tout change.", "author": volunteer.public_name}),
+                    ("figures", {"participants": 6, "hours": 12}),
+                ],
+                live=False,
+            ))
+            StoryPerson.objects.create(page=story, volunteer=volunteer)
+            revision = story.save_revision(user=author)
+            if live:
+                # Demo data: its consent is recorded below, so the moderation would have let it through.
+                revision.publish(user=author)
+            else:
+                index.get_workflow().start(story, author)
+        Consent.objects.get_or_create(
+            volunteer=volunteer, purpose=ConsentPurpose.PUBLISH_NAME, defaults={"text_version": "1", "given_at": timezone.now()}
+        )
 
     def _emails(self, needs):
         """The e-mails these proposals would have sent: the ledger in the admin is not empty.

@@ -6,6 +6,8 @@ from .consents import Consent
 from .needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
 from .notifications import Notification
 from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage
+from .stories import ImageConsent, StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
+from .moderation import ConsentCheckTask
 from .people import Beneficiary, Partner, Volunteer
 
 __all__ = [
@@ -16,6 +18,11 @@ __all__ = [
     "CommuneMembership",
     "Consent",
     "HoursRecord",
+    "ImageConsent",
+    "ConsentCheckTask",
+    "StoryPerson",
+    "SuccessStoryIndexPage",
+    "SuccessStoryPage",
     "Need",
     "NeedReportPage",
     "Notification",

@@ -26,7 +26,11 @@ class CommuneHomePage(Page):
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("commune"), FieldPanel("mayor_call"), FieldPanel("body")]
-    subpage_types = ["wagtail_heurecivique.VolunteerSignupPage", "wagtail_heurecivique.NeedReportPage"]
+    subpage_types = [
+        "wagtail_heurecivique.VolunteerSignupPage",
+        "wagtail_heurecivique.NeedReportPage",
+        "wagtail_heurecivique.SuccessStoryIndexPage",
+    ]
     template = "wagtail_heurecivique/pages/commune_home_page.html"
 
     class Meta:

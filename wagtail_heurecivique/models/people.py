@@ -227,5 +227,11 @@ class Beneficiary(ContactMixin):
         ordering = ["last_name", "first_name"]
         permissions = [("view_sensitive_notes", _("Can see and edit beneficiaries' sensitive notes"))]
 
+    @property
+    def public_name(self):
+        """"Prénom N.", the most a public page may ever show (and only with consent)."""
+        initial = f" {self.last_name[:1]}." if self.last_name else ""
+        return f"{self.first_name}{initial}"
+
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()

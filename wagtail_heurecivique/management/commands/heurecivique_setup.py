@@ -16,3 +16,7 @@ class Command(BaseCommand):
                 )
             message = _("Group “%(group)s” created.") if created else _("Group “%(group)s” is up to date.")
             self.stdout.write(message % {"group": group.name})
+        from wagtail_heurecivique.moderation import ensure_moderation_workflow
+
+        workflow = ensure_moderation_workflow()
+        self.stdout.write(_("Workflow “%(workflow)s” is in place.") % {"workflow": workflow.name})

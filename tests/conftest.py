@@ -31,3 +31,14 @@ def coordinator(db):
 @pytest.fixture
 def superuser(db):
     return factories.user("root", superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code left for after commit (the e-mail tasks), as a real commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -7,10 +7,10 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import NeedStatus, NotificationKind, NotificationStatus
+from wagtail_heurecivique.enums import NotificationKind, NotificationStatus
 from wagtail_heurecivique.models import Need, Notification, Proposal, Volunteer
 
 from . import factories
@@ -18,16 +18,6 @@ from .workflow_helpers import Desk, answer, need_with_volunteers, received
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what the code left for after commit (the e-mail tasks), as a real commit would."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 def parts(message):

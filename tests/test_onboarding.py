@@ -21,14 +21,6 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
 
 def signed_up(commune, **kwargs):
     volunteer = factories.volunteer(commune, status=VolunteerStatus.PENDING, phone="06 12 34 56 78", **kwargs)

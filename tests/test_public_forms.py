@@ -1,12 +1,11 @@
 """The public doors: "Je deviens volontaire" and "Je signale un besoin", through HTTP."""
 
 import re
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import override_settings
 from wagtail.models import Site
 
 from wagtail_heurecivique.enums import NeedSource, NeedStatus, VolunteerStatus
@@ -40,14 +39,6 @@ def site_pages(commune_a):
     Skill.objects.create(name="Bricolage", slug="bricolage")
     return {"home": home, "signup": signup, "report": report}
 
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 SIGNUP = {

@@ -815,16 +815,10 @@ class ImageConsentAdmin(HeureCiviqueModelAdmin):
     ]
 
 
-class NotificationPermissionHelper(PermissionHelper):
+class NotificationPermissionHelper(WorkflowCreatedPermissionHelper):
     """The ledger is written by the sending code only: read, never edited."""
 
-    def user_can_create(self, user):
-        return False
-
     def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
         return False
 
 

@@ -581,7 +581,7 @@ class ProposalAnswerView(TemplateView):
     def dispatch(self, request, token):
         self.proposal = services.proposal_for_token(token)
         if self.proposal is None or not hasattr(self.proposal.need, "process"):
-            response = TemplateView.as_view(template_name="heurecivique_workflows/answer_invalid.html")(request)
+            response = TemplateView.as_view(template_name="wagtail_heurecivique/public/link_invalid.html")(request)
             response.status_code = 404
             return response
         return super().dispatch(request)

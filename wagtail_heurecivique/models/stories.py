@@ -1,6 +1,5 @@
 """Success stories (réussites) and what their publication needs: recorded consents."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext

@@ -14,6 +14,8 @@ class ActionKind(models.TextChoices):
     INTERPERSONAL = "interpersonal", _("Interpersonal")
     COLLECTIVE = "collective", _("Collective")
     ASSOCIATIVE = "associative", _("Associative")
+    # Last: volunteers' preferences store one bit per kind in declaration order.
+    CONVIVIAL = "convivial", _("Friendly get-together")
 
 
 class Frequency(models.TextChoices):
@@ -131,6 +133,10 @@ class NotificationKind(models.TextChoices):
     ALREADY_REGISTERED = "already_registered", _("Already registered")
     NEED_RECEIVED = "need_received", _("Acknowledgement of a reported need")
     WELCOME = "welcome", _("Welcome after the interview")
+    REGISTRATION_CONFIRM = "registration_confirm", _("Confirmation of a registration to an action")
+    REGISTERED = "registered", _("Place confirmed at an action")
+    WAITING_LIST = "waiting_list", _("On the waiting list of an action")
+    PROMOTED = "promoted", _("A place freed up at an action")
     ONBOARDING_CLOSED = "onboarding_closed", _("Signup closed: not reachable")
 
 
@@ -151,3 +157,10 @@ class ConsentChannel(models.TextChoices):
     PHONE = "phone", _("By phone, with a référent")
     PAPER = "paper", _("On paper")
     IN_PERSON = "in_person", _("In person, with a référent")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("registration status", "To confirm")
+    REGISTERED = "registered", pgettext_lazy("registration status", "Registered")
+    WAITING = "waiting", pgettext_lazy("registration status", "Waiting list")
+    CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")

@@ -117,3 +117,13 @@ class NeedReportForm(HoneypotMixin, forms.Form):
         if not data.get("beneficiary_phone") and not data.get("for_self") and not data.get("beneficiary_address"):
             self.add_error("beneficiary_phone", _("Give a phone number or an address to reach the person."))
         return data
+
+
+class RegistrationForm(HoneypotMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("We send you a link to confirm your place."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

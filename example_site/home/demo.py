@@ -264,6 +264,37 @@ class DemoBuilder:
             ))
             Commune.objects.filter(pk=commune.pk).update(root_page=page)
         self._stories(page, commune)
+        self._actions(page, commune)
+
+    def _actions(self, home, commune):
+        """The plan d'actions of the coming weeks, one of them nearly full."""
+        from wagtail_heurecivique.enums import RegistrationStatus
+        from wagtail_heurecivique.models import ActionIndexPage, ActionPage, Registration
+
+        if ActionIndexPage.objects.child_of(home).exists():
+            return
+        index = home.add_child(instance=ActionIndexPage(
+            title="Agir ensemble", slug="actions", intro="Les actions collectives proposées par la mairie ce trimestre."
+        ))
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        plan = [
+            ("Nettoyage des berges", ActionKind.COLLECTIVE, 9, "Parc municipal", 3),
+            ("Café des voisins", ActionKind.CONVIVIAL, 16, "Salle des fêtes", 20),
+            ("Collecte alimentaire de printemps", ActionKind.ASSOCIATIVE, 30, "Supermarché du centre", 8),
+            ("Initiation au smartphone", ActionKind.COLLECTIVE, 45, "Résidence seniors", 6),
+        ]
+        volunteers = list(Volunteer.objects.filter(commune=commune, status=VolunteerStatus.ACTIVE).order_by("pk")[:4])
+        for title, kind, days, place, capacity in plan:
+            action = index.add_child(instance=ActionPage(
+                title=title, slug=_slug(title), kind=kind, start=now + datetime.timedelta(days=days, hours=10 - now.hour),
+                place=f"{place}, {commune.name}", capacity=capacity, duration_minutes=120,
+            ))
+            if capacity == 3:
+                for volunteer in volunteers[:3]:
+                    Registration.objects.create(
+                        action=action, volunteer=volunteer, first_name=volunteer.first_name, email=volunteer.email,
+                        status=RegistrationStatus.REGISTERED, confirmed_at=timezone.now(),
+                    )
 
     def _stories(self, home, commune):
         """A story index with one published success and one waiting in moderation."""

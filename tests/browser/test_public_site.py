@@ -102,3 +102,36 @@ def test_a_referrer_reports_a_need(page_tree, live_server, page):
     need = Need.objects.get()
     expect(page.get_by_role("status")).to_contain_text(need.reference)
     assert need.source == "referral" and need.referrer_name == "Dr Durand (Cabinet des Lilas)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_server, page):
+    import datetime
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from wagtail_heurecivique.models import ActionIndexPage, ActionPage, CommuneHomePage, Registration
+
+    _commune_site()
+    index = ActionIndexPage.objects.child_of(CommuneHomePage.objects.get()).get()  # the demo's plan
+    index.add_child(instance=ActionPage(
+        title="Goûter des voisins", slug="gouter", kind="convivial", place="Salle des fêtes", capacity=1,
+        start=timezone.now() + datetime.timedelta(days=5),
+    ))
+    page.goto(live_server.url + "/bois-colombes/actions/")
+    page.get_by_role("link", name="Goûter des voisins").click()
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    for first_name, email in (("Inès", "ines@example.org"), ("Paul", "paul@example.org")):
+        page.goto(live_server.url + "/bois-colombes/actions/gouter/")
+        page.get_by_label("Prénom").fill(first_name)
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_role("button", name="Je m’inscris").click()
+        expect(page.get_by_role("status")).to_contain_text("Vérifiez votre boîte")
+        link = re.search(r"http://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
+        page.goto(live_server.url + link)
+        page.get_by_role("button", name="Je confirme mon inscription").click()
+    expect(page.get_by_role("status")).to_contain_text("liste d’attente")
+    assert dict(Registration.objects.values_list("first_name", "status")) == {"Inès": "registered", "Paul": "waiting"}

@@ -6,11 +6,15 @@ from .consents import Consent
 from .needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
 from .notifications import Notification
 from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage
+from .actions import ActionIndexPage, ActionPage, Registration
 from .stories import ImageConsent, StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
 from .moderation import ConsentCheckTask
 from .people import Beneficiary, Partner, Volunteer
 
 __all__ = [
+    "ActionIndexPage",
+    "ActionPage",
+    "Registration",
     "Beneficiary",
     "Category",
     "Commune",

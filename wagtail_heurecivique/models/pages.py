@@ -30,6 +30,7 @@ class CommuneHomePage(Page):
         "wagtail_heurecivique.VolunteerSignupPage",
         "wagtail_heurecivique.NeedReportPage",
         "wagtail_heurecivique.SuccessStoryIndexPage",
+        "wagtail_heurecivique.ActionIndexPage",
     ]
     template = "wagtail_heurecivique/pages/commune_home_page.html"
 
@@ -41,6 +42,15 @@ class CommuneHomePage(Page):
         children = self.get_children().live().specific()
         context["signup_page"] = next((p for p in children if isinstance(p, VolunteerSignupPage)), None)
         context["report_page"] = next((p for p in children if isinstance(p, NeedReportPage)), None)
+        from django.utils import timezone
+
+        from .actions import ActionPage
+        from .stories import SuccessStoryPage
+
+        context["upcoming_actions"] = (
+            ActionPage.objects.descendant_of(self).live().filter(start__gte=timezone.now()).order_by("start")[:3]
+        )
+        context["latest_stories"] = SuccessStoryPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:3]
         return context
 
 

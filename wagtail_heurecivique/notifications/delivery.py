@@ -65,7 +65,18 @@ def _volunteer(notification):
     return {"volunteer": volunteer, "confirm_url": notification.context.get("confirm_url", "")}
 
 
+def _registration(notification):
+    from ..models import Registration
+
+    registration = Registration.objects.select_related("action").get(pk=notification.context["registration"])
+    return {"registration": registration, "action": registration.action, "link": notification.context.get("link", "")}
+
+
 BUILDERS = {
+    NotificationKind.REGISTRATION_CONFIRM: _registration,
+    NotificationKind.REGISTERED: _registration,
+    NotificationKind.WAITING_LIST: _registration,
+    NotificationKind.PROMOTED: _registration,
     NotificationKind.SIGNUP: _volunteer,
     NotificationKind.WELCOME: _volunteer,
     NotificationKind.ONBOARDING_CLOSED: _volunteer,

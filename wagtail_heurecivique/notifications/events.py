@@ -97,3 +97,26 @@ def onboarding_closed(volunteer):
         NotificationKind.ONBOARDING_CLOSED, key=f"onboarding_closed:{volunteer.pk}", to=volunteer.email,
         commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
     )
+
+
+def _registration(kind, registration, key, **context):
+    action = registration.action
+    return notify(
+        kind, key=key, to=registration.email, commune=action.commune, volunteer=registration.volunteer,
+        context={"registration": registration.pk, **context},
+    )
+
+
+def registration_link(registration, confirm_url, now):
+    return _registration(NotificationKind.REGISTRATION_CONFIRM, registration,
+                         f"registration_link:{registration.pk}:{now:%Y%m%d%H%M%S%f}", link=confirm_url)
+
+
+def registration_status(registration, cancel_url):
+    kind = NotificationKind.REGISTERED if registration.status == "registered" else NotificationKind.WAITING_LIST
+    key = f"registration:{registration.pk}:{registration.status}:{registration.confirmed_at:%Y%m%d%H%M%S%f}"
+    return _registration(kind, registration, key, link=cancel_url)
+
+
+def registration_promoted(registration, cancel_url):
+    return _registration(NotificationKind.PROMOTED, registration, f"promoted:{registration.pk}", link=cancel_url)

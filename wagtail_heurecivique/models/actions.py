@@ -1,0 +1,202 @@
+"""Actions (interpersonal, collective, associative, get-togethers) and registrations to them."""
+
+from urllib.parse import urlencode
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from ..blocks import BodyBlock
+from ..enums import ActionKind, RegistrationStatus
+from ..personal_data import personal_data
+from .base import history_records
+from .pages import PublicFormPage
+
+#: Months the plan d'actions looks ahead.
+PLAN_MONTHS = 3
+
+
+class ActionIndexPage(Page):
+    """The commune's actions: the upcoming ones, the plan by month, and the archive."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
+    subpage_types = ["wagtail_heurecivique.ActionPage"]
+    max_count_per_parent = 1
+    template = "wagtail_heurecivique/pages/action_index_page.html"
+
+    class Meta:
+        verbose_name = _("actions")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        actions = ActionPage.objects.child_of(self).live().select_related("category")
+        archives = request.GET.get("archives") == "1"
+        if archives:
+            actions = actions.filter(start__lt=now).order_by("-start")
+        else:
+            actions = actions.filter(start__gte=now).order_by("start")
+        actions = list(actions.annotate(
+            registered_count=models.Count("registrations", filter=models.Q(registrations__status=RegistrationStatus.REGISTERED))
+        ))
+        months = {}
+        for action in actions:
+            months.setdefault(action.start.astimezone(timezone.get_current_timezone()).date().replace(day=1), []).append(action)
+        context.update(actions=actions, archives=archives, months=sorted(months.items()))
+        return context
+
+
+class ActionPage(PublicFormPage):
+    """One action: when, where, how many; volunteers register from the page by e-mail."""
+
+    kind = models.CharField(_("kind of action"), max_length=20, choices=ActionKind.choices)
+    category = models.ForeignKey(
+        "wagtail_heurecivique.Category", verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="actions",
+    )
+    start = models.DateTimeField(_("starts at"))
+    end = models.DateTimeField(_("ends at"), null=True, blank=True)
+    recurrence = models.CharField(_("recurrence"), max_length=150, blank=True,
+                                  help_text=_("For example: every first Saturday of the month."))
+    place = models.CharField(_("place"), max_length=255)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(24 * 60)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    partner = models.ForeignKey(
+        "wagtail_heurecivique.Partner", verbose_name=_("partner"), null=True, blank=True,
+        # A named reverse relation: the back office lists it when a partner cannot be deleted.
+        on_delete=models.PROTECT, related_name="actions",
+    )
+    description = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]),
+            FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+            FieldPanel("recurrence"),
+            FieldRowPanel([FieldPanel("place"), FieldPanel("duration_minutes"), FieldPanel("capacity")]),
+            FieldPanel("partner"),
+        ], heading=_("The action")),
+        FieldPanel("intro"),
+        FieldPanel("description"),
+        FieldPanel("thank_you_text"),
+    ]
+    parent_page_types = ["wagtail_heurecivique.ActionIndexPage"]
+    max_count_per_parent = None
+    template = "wagtail_heurecivique/pages/action_page.html"
+    rate_group = "registration"
+
+    class Meta:
+        verbose_name = _("action")
+
+    @property
+    def commune(self):
+        return self.get_parent().get_parent().specific.commune
+
+    @property
+    def form_class(self):
+        from ..public_forms import RegistrationForm
+
+        return RegistrationForm
+
+    @property
+    def is_past(self):
+        return self.start < timezone.now()
+
+    def places_left(self):
+        taken = self.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        return max(self.capacity - taken, 0)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["places_left"] = self.places_left()
+        return context
+
+    def link(self, route, registration):
+        from ..notifications.links import absolute
+        from ..registrations import registration_token
+
+        return absolute(self.url + self.reverse_subpage(route) + "?" + urlencode({"jeton": registration_token(registration)}))
+
+    def render_form(self, request, form, status=200, **extra):
+        if self.is_past and form is not None:
+            form = None
+            extra.setdefault("closed", True)
+        return super().render_form(request, form, status=status, **extra)
+
+    def handle(self, request, form):
+        from ..registrations import register
+
+        if self.is_past:
+            return self.render_form(request, None, status=400, closed=True)
+        register(self, form.cleaned_data)
+        return self.render_form(request, None, done=True)
+
+    def _registration_view(self, request, template, action):
+        from ..registrations import registration_for_token
+
+        registration = registration_for_token(request.GET.get("jeton", ""), self)
+        if registration is None:
+            return TemplateResponse(request, "wagtail_heurecivique/public/link_invalid.html", self.get_context(request),
+                                    status=400)
+        context = self.get_context(request)
+        context["registration"] = registration
+        if request.method == "POST":
+            context["result"] = action(registration)
+            registration.refresh_from_db()
+        return TemplateResponse(request, template, context)
+
+    @path("inscription/confirmer/", name="confirm_registration")
+    def confirm_view(self, request):
+        from ..registrations import confirm
+
+        return self._registration_view(request, "wagtail_heurecivique/pages/registration_confirm.html", confirm)
+
+    @path("inscription/annuler/", name="cancel_registration")
+    def cancel_view(self, request):
+        from ..registrations import cancel
+
+        return self._registration_view(request, "wagtail_heurecivique/pages/registration_cancel.html", cancel)
+
+
+@personal_data(identity=["first_name"], contact=["email"])
+class Registration(models.Model):
+    """A person's place (or waiting place) at an action."""
+
+    action = models.ForeignKey(ActionPage, verbose_name=_("action"), on_delete=models.CASCADE,
+                               related_name="registrations")
+    volunteer = models.ForeignKey(
+        "wagtail_heurecivique.Volunteer", verbose_name=_("volunteer"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registrations",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    email = models.EmailField(_("e-mail address"))
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.PENDING, db_index=True)
+    created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "email"], name="heurecivique_unique_registration"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} — {self.action}"

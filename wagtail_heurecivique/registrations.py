@@ -1,0 +1,90 @@
+"""Registrations to actions: confirmed by e-mail, within the places, with a waiting list.
+
+The action's row is locked for every change of places, so two people confirming the
+last place at once end with one registered and one on the waiting list.
+"""
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .enums import RegistrationStatus
+from .models import ActionPage, Registration, Volunteer
+from .notifications import events
+
+SALT = "heurecivique.registration"
+
+
+def registration_token(registration):
+    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=SALT)
+
+
+def registration_for_token(token, action):
+    try:
+        data = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Registration.objects.filter(pk=data.get("r"), email=data.get("e"), action=action).first()
+
+
+@transaction.atomic
+def register(action, data):
+    """Record (or find) the registration and send the confirmation link: the same answer either way."""
+    registration, created = Registration.objects.get_or_create(
+        action=action, email=data["email"],
+        defaults={
+            "first_name": data["first_name"],
+            "volunteer": Volunteer.objects.filter(commune=action.commune, email=data["email"]).first(),
+        },
+    )
+    if registration.status == RegistrationStatus.CANCELLED:
+        registration.status = RegistrationStatus.PENDING
+        registration._change_reason = gettext("Registered again on the action's page")
+        registration.save()
+    if registration.status == RegistrationStatus.PENDING:
+        events.registration_link(registration, action.link("confirm_registration", registration), timezone.now())
+    return registration
+
+
+def _locked(action_pk):
+    return ActionPage.objects.select_for_update().get(pk=action_pk)
+
+
+@transaction.atomic
+def confirm(registration):
+    """A place if one is left, else the waiting list. Returns the status."""
+    action = _locked(registration.action_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.PENDING:
+        return registration.status
+    taken = action.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    registration.status = RegistrationStatus.REGISTERED if taken < action.capacity else RegistrationStatus.WAITING
+    registration.confirmed_at = timezone.now()
+    registration._change_reason = gettext("Confirmed by the e-mailed link")
+    registration.save()
+    events.registration_status(registration, action.link("cancel_registration", registration))
+    return registration.status
+
+
+@transaction.atomic
+def cancel(registration):
+    """Free the place; the first on the waiting list takes it and is told."""
+    action = _locked(registration.action_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration.status
+    was_registered = registration.status == RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration._change_reason = gettext("Cancelled by the e-mailed link")
+    registration.save()
+    if was_registered:
+        first = action.registrations.filter(status=RegistrationStatus.WAITING).order_by("confirmed_at", "pk").first()
+        if first is not None:
+            first.status = RegistrationStatus.REGISTERED
+            first._change_reason = gettext("A place freed up: taken from the waiting list")
+            first.save()
+            events.registration_promoted(first, action.link("cancel_registration", first))
+    return registration.status

@@ -227,3 +227,37 @@ def test_the_ledger_on_a_volunteer_s_page_is_scoped(client, commune_a, commune_b
     client.force_login(referent_b)
     content = client.get(AdminURLHelper(Volunteer).get_action_url("inspect", helper.pk)).content.decode()
     assert "Mme Blanc" not in content
+
+
+def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
+    import datetime as dt
+
+    from wagtail_heurecivique.models import HoursRecord
+
+    from .test_actions import make_actions
+
+    _index, [action] = make_actions(commune_a, start=timezone.now() + dt.timedelta(hours=2))
+    month = timezone.localtime(action.start).date()
+    active = factories.volunteer(commune_a, first_name="Inès")
+    HoursRecord.objects.create(volunteer=active, date=timezone.localdate(), minutes=90)
+    factories.volunteer(commune_a, wants_monthly_message=False)
+    factories.volunteer(commune_a, status="pending")
+    for _run in range(2):
+        commit(call_command, "heurecivique_monthly", month=f"{month:%Y-%m}", stdout=mock.Mock())
+    [message] = mail.outbox
+    assert message.to == [active.email]
+    assert message.subject == f"[Heure Civique] Votre Heure Civique de {_month_name(month)}"
+    text, html = parts(message)
+    assert action.title in text and f"http://testserver{action.url}" in html
+    assert "90 minutes" in text
+    assert "desabonnement" in message.extra_headers["List-Unsubscribe"]
+    with pytest.raises(Exception, match="AAAA-MM"):
+        call_command("heurecivique_monthly", month="décembre", stdout=mock.Mock())
+
+
+def _month_name(day):
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import override
+
+    with override("fr"):
+        return date_format(day, "F")

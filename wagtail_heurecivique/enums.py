@@ -133,6 +133,7 @@ class NotificationKind(models.TextChoices):
     ALREADY_REGISTERED = "already_registered", _("Already registered")
     NEED_RECEIVED = "need_received", _("Acknowledgement of a reported need")
     WELCOME = "welcome", _("Welcome after the interview")
+    MONTHLY = "monthly", _("Monthly message")
     REGISTRATION_CONFIRM = "registration_confirm", _("Confirmation of a registration to an action")
     REGISTERED = "registered", _("Place confirmed at an action")
     WAITING_LIST = "waiting_list", _("On the waiting list of an action")

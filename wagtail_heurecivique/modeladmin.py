@@ -600,7 +600,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("wants_proposal_emails"), FieldPanel("wants_reminders")]),
+                FieldRowPanel([FieldPanel("wants_proposal_emails"), FieldPanel("wants_reminders"), FieldPanel("wants_monthly_message")]),
                 FieldPanel("email_bounced_at"),
             ],
             heading=_("E-mails"),

@@ -112,6 +112,10 @@ class Volunteer(ContactMixin):
     wants_reminders = models.BooleanField(
         _("receives reminders"), default=True, help_text=_("Day-before reminders, follow-ups and thanks.")
     )
+    wants_monthly_message = models.BooleanField(
+        _("receives the monthly message"), default=True,
+        help_text=_("“Your Heure Civique of the month”: the actions planned and the hours given."),
+    )
     email_bounced_at = models.DateTimeField(
         _("e-mail address bounced on"), null=True, blank=True,
         help_text=_("Nothing is sent to a bouncing address; clear this once it is corrected."),

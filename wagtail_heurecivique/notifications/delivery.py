@@ -22,6 +22,7 @@ VOLUNTEER_TOPIC = {
     NotificationKind.REMINDER: "reminders",
     NotificationKind.FOLLOW_UP: "reminders",
     NotificationKind.THANKS: "reminders",
+    NotificationKind.MONTHLY: "monthly",
 }
 
 
@@ -72,7 +73,32 @@ def _registration(notification):
     return {"registration": registration, "action": registration.action, "link": notification.context.get("link", "")}
 
 
+def _monthly(notification):
+    import datetime
+
+    from ..models import ActionPage, CommuneHomePage, Volunteer
+
+    volunteer = Volunteer.objects.select_related("commune").get(pk=notification.context["volunteer"])
+    month = datetime.date.fromisoformat(notification.context["month"] + "-01")
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    home = CommuneHomePage.objects.filter(commune=volunteer.commune).first()
+    actions = []
+    if home is not None:
+        actions = list(
+            ActionPage.objects.descendant_of(home).live()
+            .filter(start__date__gte=max(month, timezone.localdate()), start__date__lt=following).order_by("start")
+        )
+    given = HoursRecord.objects.filter(volunteer=volunteer, date__year=month.year)
+    return {
+        "volunteer": volunteer, "month": month, "actions": actions,
+        "year_minutes": given.aggregate(m=Sum("minutes"))["m"] or 0,
+        "month_before_minutes": given.filter(date__lt=month, date__gte=(month - datetime.timedelta(days=1)).replace(day=1))
+        .aggregate(m=Sum("minutes"))["m"] or 0,
+    }
+
+
 BUILDERS = {
+    NotificationKind.MONTHLY: _monthly,
     NotificationKind.REGISTRATION_CONFIRM: _registration,
     NotificationKind.REGISTERED: _registration,
     NotificationKind.WAITING_LIST: _registration,
@@ -155,6 +181,8 @@ def _skip_reason(notification):
     volunteer = notification.volunteer
     if volunteer is None:
         return ""
+    if notification.kind == NotificationKind.MONTHLY and volunteer.status != "active":
+        return "Le volontaire n'est plus actif."
     if volunteer.email_bounced_at:
         return "Adresse en erreur (rebond) : rien n'est envoyé."
     topic = VOLUNTEER_TOPIC.get(notification.kind)

@@ -120,3 +120,11 @@ def registration_status(registration, cancel_url):
 
 def registration_promoted(registration, cancel_url):
     return _registration(NotificationKind.PROMOTED, registration, f"promoted:{registration.pk}", link=cancel_url)
+
+
+def monthly_message(volunteer, month):
+    """"Votre Heure Civique de <mois>": one per volunteer and month, whatever the runs."""
+    return notify(
+        NotificationKind.MONTHLY, key=f"monthly:{volunteer.pk}:{month:%Y-%m}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "month": f"{month:%Y-%m}"},
+    )

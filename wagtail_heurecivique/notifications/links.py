@@ -10,6 +10,7 @@ UNSUBSCRIBE_SALT = "heurecivique.unsubscribe"
 TOPICS = {
     "proposals": ("volunteer", "wants_proposal_emails"),
     "reminders": ("volunteer", "wants_reminders"),
+    "monthly": ("volunteer", "wants_monthly_message"),
     "referral": ("need", "referrer_wants_updates"),
     "digest": ("user", "wants_digest"),
 }

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from . import factories
 
@@ -42,3 +43,12 @@ def commit(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters and Wagtail's site root paths
+    would otherwise leak from one test to the next (their transactions roll back, the cache does not)."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -17,13 +16,6 @@ from wagtail_heurecivique.models import ActionIndexPage, ActionPage, CommuneHome
 from wagtail_heurecivique.registrations import confirm
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_actions(commune, count=1, capacity=2, start=None, root=None):

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import override_settings
 from wagtail.models import Site
 
@@ -17,13 +16,6 @@ from wagtail_heurecivique.signals import volunteer_confirmed
 from . import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

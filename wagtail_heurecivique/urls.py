@@ -3,13 +3,17 @@
 from django.apps import apps
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "wagtail_heurecivique"
 
 urlpatterns = [
     path("indicateurs/<str:insee_code>.json", views.commune_indicators, name="commune_indicators"),
     path("desabonnement/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("<str:insee_code>/reussites.rss", feeds.StoriesFeed(), name="stories_rss"),
+    path("<str:insee_code>/reussites.atom", feeds.StoriesAtomFeed(), name="stories_atom"),
+    path("<str:insee_code>/actions.rss", feeds.ActionsFeed(), name="actions_rss"),
+    path("<str:insee_code>/actions.ics", feeds.commune_calendar, name="actions_ics"),
 ]
 
 # The volunteer's answer links belong to the workflows app, installed beside the plugin.

@@ -158,6 +158,12 @@ class ActionPage(PublicFormPage):
             registration.refresh_from_db()
         return TemplateResponse(request, template, context)
 
+    @path("agenda/", name="calendar")
+    def calendar_view(self, request):
+        from ..feeds import calendar_response
+
+        return calendar_response([self], self.title, request)
+
     @path("inscription/confirmer/", name="confirm_registration")
     def confirm_view(self, request):
         from ..registrations import confirm

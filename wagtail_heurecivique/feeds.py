@@ -1,0 +1,115 @@
+"""Feeds of a commune: RSS/Atom of its success stories and upcoming actions, iCalendar of its actions."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from icalendar import Calendar, Event
+
+from .models import ActionPage, Commune, CommuneHomePage, SuccessStoryPage
+
+#: Items in a feed, newest or soonest first.
+FEED_SIZE = 30
+
+
+def _home(insee_code):
+    commune = get_object_or_404(Commune, insee_code=insee_code.upper(), is_active=True)
+    home = CommuneHomePage.objects.live().filter(commune=commune).first()
+    if home is None:
+        raise Http404
+    return home
+
+
+def upcoming_actions(home):
+    return ActionPage.objects.descendant_of(home).live().filter(start__gte=timezone.now()).order_by("start")
+
+
+class StoriesFeed(Feed):
+    def get_object(self, request, insee_code):
+        return _home(insee_code)
+
+    def title(self, home):
+        return gettext("Successes of L'Heure Civique in %(commune)s") % {"commune": home.commune.name}
+
+    def link(self, home):
+        return home.url
+
+    def description(self, home):
+        return gettext("What the volunteers of %(commune)s achieved.") % {"commune": home.commune.name}
+
+    def items(self, home):
+        return SuccessStoryPage.objects.descendant_of(home).live().order_by("-date", "-pk")[:FEED_SIZE]
+
+    def item_title(self, story):
+        return story.title
+
+    def item_description(self, story):
+        return story.summary
+
+    def item_link(self, story):
+        return story.url
+
+    def item_pubdate(self, story):
+        return story.first_published_at
+
+
+class StoriesAtomFeed(StoriesFeed):
+    feed_type = Atom1Feed
+    subtitle = StoriesFeed.description
+
+
+class ActionsFeed(Feed):
+    def get_object(self, request, insee_code):
+        return _home(insee_code)
+
+    def title(self, home):
+        return gettext("Upcoming actions of L'Heure Civique in %(commune)s") % {"commune": home.commune.name}
+
+    def link(self, home):
+        return home.url
+
+    def description(self, home):
+        return gettext("The plan d'actions of %(commune)s.") % {"commune": home.commune.name}
+
+    def items(self, home):
+        return upcoming_actions(home)[:FEED_SIZE]
+
+    def item_title(self, action):
+        return f"{action.title} — {timezone.localtime(action.start):%d/%m/%Y %H:%M}"
+
+    def item_description(self, action):
+        return action.place
+
+    def item_link(self, action):
+        return action.url
+
+    def item_pubdate(self, action):
+        return action.first_published_at
+
+
+def calendar_response(actions, name, request):
+    calendar = Calendar()
+    calendar.add("prodid", "-//wagtail-heurecivique//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for action in actions:
+        event = Event()
+        event.add("uid", f"action-{action.pk}@{request.get_host()}")
+        event.add("summary", action.title)
+        event.add("dtstart", action.start)
+        event.add("dtend", action.end or action.start + timezone.timedelta(minutes=action.duration_minutes))
+        event.add("dtstamp", action.last_published_at or action.start)
+        event.add("location", action.place)
+        event.add("url", request.build_absolute_uri(action.url))
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="heure-civique.ics"'
+    return response
+
+
+def commune_calendar(request, insee_code):
+    home = _home(insee_code)
+    name = gettext("L'Heure Civique in %(commune)s") % {"commune": home.commune.name}
+    return calendar_response(upcoming_actions(home)[:200], name, request)

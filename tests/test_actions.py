@@ -119,8 +119,8 @@ def test_two_confirmations_for_the_last_place(commune_a):
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     Site.objects.get_or_create(hostname="testserver", defaults={"root_page": root, "is_default_site": True})
     _index, [action] = make_actions(commune_a, capacity=1, root=root)
-    first = Registration.objects.create(action=action, first_name="A", email="a@example.org")
-    second = Registration.objects.create(action=action, first_name="B", email="b@example.org")
+    first = Registration.objects.create(action=action, commune=commune_a, first_name="A", email="a@example.org")
+    second = Registration.objects.create(action=action, commune=commune_a, first_name="B", email="b@example.org")
     barrier = threading.Barrier(2)
     results = []
 
@@ -137,3 +137,20 @@ def test_two_confirmations_for_the_last_place(commune_a):
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(results) == [RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+
+
+def test_referents_read_their_communes_registrations_in_the_back_office(commune_a, commune_b, referent_a, referent_b, commit):
+    from wagtail_modeladmin.helpers import AdminURLHelper
+
+    _index, [action] = make_actions(commune_a)
+    register(Client(), action, commit, "Inès", "ines@example.org")
+    registration = Registration.objects.get()
+    assert registration.commune == commune_a
+    registrations = AdminURLHelper(Registration)
+    mine, other = Client(), Client()
+    mine.force_login(referent_a)
+    other.force_login(referent_b)
+    assert "ines@example.org" in mine.get(registrations.index_url).content.decode()
+    assert "ines@example.org" not in other.get(registrations.index_url).content.decode()
+    assert other.get(registrations.get_action_url("inspect", registration.pk)).status_code == 404
+    assert mine.get(registrations.get_action_url("edit", registration.pk)).status_code in (302, 403)

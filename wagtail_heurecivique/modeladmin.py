@@ -51,6 +51,7 @@ from .models import (
     Notification,
     Partner,
     Proposal,
+    Registration,
     Skill,
     Volunteer,
 )
@@ -839,6 +840,23 @@ class NotificationAdmin(HeureCiviqueModelAdmin):
     panels = [FieldPanel("to")]
 
 
+class RegistrationAdmin(HeureCiviqueModelAdmin):
+    """Who registered to the actions: read here, changed by the people through their links."""
+
+    model = Registration
+    menu_icon = "date"
+    menu_order = 750
+    permission_helper_class = NotificationPermissionHelper
+    list_display = ("action", "first_name", "email", "status", "confirmed_at")
+    list_filter = (CommuneListFilter, "status")
+    list_select_related = ("action",)
+    search_fields = ("first_name", "email", "action__title")
+    list_export = ("action", "first_name", "email", "status", "created_at", "confirmed_at")
+    export_filename = "inscriptions"
+    inspect_view_fields = ("action", "first_name", "email", "volunteer", "status", "created_at", "confirmed_at")
+    panels = [FieldPanel("status")]  # never shown: nobody edits a registration here
+
+
 class HeureCiviqueAdminGroup(ModelAdminGroup):
     menu_label = _("Heure Civique")
     menu_icon = "group"
@@ -850,6 +868,7 @@ class HeureCiviqueAdminGroup(ModelAdminGroup):
         BeneficiaryAdmin,
         PartnerAdmin,
         HoursRecordAdmin,
+        RegistrationAdmin,
         ConsentAdmin,
         CommuneAdmin,
         CommuneMembershipAdmin,

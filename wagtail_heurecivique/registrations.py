@@ -36,6 +36,7 @@ def register(action, data):
     registration, created = Registration.objects.get_or_create(
         action=action, email=data["email"],
         defaults={
+            "commune": action.commune,
             "first_name": data["first_name"],
             "volunteer": Volunteer.objects.filter(commune=action.commune, email=data["email"]).first(),
         },

@@ -292,7 +292,7 @@ class DemoBuilder:
             if capacity == 3:
                 for volunteer in volunteers[:3]:
                     Registration.objects.create(
-                        action=action, volunteer=volunteer, first_name=volunteer.first_name, email=volunteer.email,
+                        action=action, commune=commune, volunteer=volunteer, first_name=volunteer.first_name, email=volunteer.email,
                         status=RegistrationStatus.REGISTERED, confirmed_at=timezone.now(),
                     )
 

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from ..blocks import BodyBlock
 from ..enums import ActionKind, RegistrationStatus
 from ..personal_data import personal_data
+from ..scoping import CommuneScopedQuerySet
 from .base import history_records
 from .pages import PublicFormPage
 
@@ -183,6 +184,9 @@ class Registration(models.Model):
 
     action = models.ForeignKey(ActionPage, verbose_name=_("action"), on_delete=models.CASCADE,
                                related_name="registrations")
+    # The action's commune, copied when the registration is made: the back office scopes on it.
+    commune = models.ForeignKey("wagtail_heurecivique.Commune", verbose_name=_("commune"), on_delete=models.PROTECT,
+                                related_name="registrations", editable=False, null=True)
     volunteer = models.ForeignKey(
         "wagtail_heurecivique.Volunteer", verbose_name=_("volunteer"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="registrations",
@@ -194,6 +198,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
 
+    commune_path = "commune"
+    objects = CommuneScopedQuerySet.as_manager()
     history = history_records()
 
     class Meta:

@@ -62,7 +62,11 @@ class UnsubscribeView(TemplateView):
     def post(self, request):
         with transaction.atomic():
             if self.topic == "digest":
-                self.record.heurecivique_memberships.update(wants_digest=False)
+                # One by one, so that each membership keeps a history row of the choice.
+                for membership in self.record.heurecivique_memberships.filter(wants_digest=True):
+                    membership.wants_digest = False
+                    membership._change_reason = gettext("Unsubscribed through the link of an e-mail")
+                    membership.save(update_fields=["wants_digest"])
             elif getattr(self.record, self.field):
                 setattr(self.record, self.field, False)
                 self.record._change_reason = gettext("Unsubscribed through the link of an e-mail")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus
 from ..models import HoursRecord, Need, Notification, Proposal
@@ -171,23 +172,23 @@ def _outdated(notification):
 
 def _skip_reason(notification):
     if _outdated(notification):
-        return "La situation a changé depuis : ce message n'a plus lieu d'être."
+        return gettext("The situation changed since: this message no longer applies.")
     if notification.kind == NotificationKind.REFERRAL_STATUS:
         need = Need.objects.filter(pk=notification.context.get("need")).first()
-        return "" if need is None or need.referrer_wants_updates else "Le prescripteur s'est désabonné."
+        return "" if need is None or need.referrer_wants_updates else gettext("The referrer unsubscribed.")
     if notification.kind == NotificationKind.REFERENT_DIGEST:
         wants = notification.user.heurecivique_memberships.filter(wants_digest=True).exists()
-        return "" if wants else "Le référent s'est désabonné du récapitulatif."
+        return "" if wants else gettext("The référent unsubscribed from the digest.")
     volunteer = notification.volunteer
     if volunteer is None:
         return ""
     if notification.kind == NotificationKind.MONTHLY and volunteer.status != "active":
-        return "Le volontaire n'est plus actif."
+        return gettext("The volunteer is no longer active.")
     if volunteer.email_bounced_at:
-        return "Adresse en erreur (rebond) : rien n'est envoyé."
+        return gettext("The address bounces: nothing is sent.")
     topic = VOLUNTEER_TOPIC.get(notification.kind)
     if topic and not getattr(volunteer, TOPICS[topic][1]):
-        return "Le volontaire s'est désabonné de ces messages."
+        return gettext("The volunteer unsubscribed from these messages.")
     return ""
 
 
@@ -214,7 +215,7 @@ def deliver(notification_id):
                 message.send()
         except ObjectDoesNotExist:
             notification.status = NotificationStatus.SKIPPED
-            notification.error = "Ce que le message concernait n'existe plus."
+            notification.error = gettext("What the message was about no longer exists.")
         except Exception as error:  # any backend's failure: recorded, retried later
             logger.warning("E-mail %s to %s failed: %s", notification.pk, notification.to, error)
             notification.status = NotificationStatus.FAILED

@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wagtail_heurecivique.enums import VolunteerStatus
 from wagtail_heurecivique.models import Volunteer
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         try:
             first = datetime.date.fromisoformat(f"{month}-01") if month else timezone.localdate().replace(day=1)
         except ValueError:
-            raise CommandError("--month attend AAAA-MM, par exemple 2026-12.") from None
+            raise CommandError(gettext("--month takes YYYY-MM, for example 2026-12.")) from None
         volunteers = Volunteer.objects.filter(
             status=VolunteerStatus.ACTIVE, wants_monthly_message=True, email_bounced_at__isnull=True,
             commune__is_active=True,

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wagtail_heurecivique.enums import NeedStatus
 from wagtail_heurecivique.models import Need
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if need.status != NeedStatus.NEW:
                     services.record(
-                        need, "Traitement démarré après l'installation du processus : à qualifier de nouveau",
+                        need, gettext("Handling started after the workflow was installed: to qualify again"),
                         status=NeedStatus.NEW,
                     )
                 services.start(need)

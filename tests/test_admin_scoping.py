@@ -167,6 +167,7 @@ def test_referent_cannot_attach_a_record_of_another_commune(client, commune_a, c
             "email": "paul@example.org",
             "postcode": "95260",
             "frequency": "monthly",
+            "message_frequency": "monthly",
             "radius_km": 5,
             "status": "pending",
         },

@@ -23,6 +23,7 @@ def volunteer_form(commune, **overrides):
         "postcode": "92270",
         "neighbourhood": "Centre",
         "frequency": "monthly",
+        "message_frequency": "monthly",
         "radius_km": 5,
         "status": "pending",
         "availability": [str(slot_bit(Weekday.MONDAY, DayPeriod.MORNING)), str(slot_bit(Weekday.SATURDAY, DayPeriod.EVENING))],

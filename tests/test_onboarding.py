@@ -107,7 +107,7 @@ def test_a_referent_enters_a_volunteer_who_signed_up_by_phone(client, commune_a,
     url = AdminURLHelper(Volunteer).create_url
     data = {
         "commune": commune_a.pk, "first_name": "Marcel", "last_name": "Petit", "email": "marcel@example.org",
-        "postcode": "92270", "frequency": "monthly", "radius_km": 3, "status": "to_interview",
+        "postcode": "92270", "frequency": "monthly", "message_frequency": "monthly", "radius_km": 3, "status": "to_interview",
         "wants_proposal_emails": "on", "wants_reminders": "on",
     }
     response = client.post(url, data)
@@ -126,7 +126,7 @@ def test_an_active_volunteer_entered_by_hand_is_not_interviewed(client, commune_
     client.force_login(referent_a)
     client.post(AdminURLHelper(Volunteer).create_url, {
         "commune": commune_a.pk, "first_name": "Ana", "last_name": "Lopes", "email": "ana@example.org",
-        "postcode": "92270", "frequency": "monthly", "radius_km": 3, "status": "active",
+        "postcode": "92270", "frequency": "monthly", "message_frequency": "monthly", "radius_km": 3, "status": "active",
     })
     assert Volunteer.objects.get().status == VolunteerStatus.ACTIVE
     assert not OnboardingProcess.objects.exists()

@@ -24,6 +24,18 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
 
 
+class MessageFrequency(models.TextChoices):
+    """How often a volunteer receives the news message of their commune."""
+
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every three months (January, April, July, October)")
+
+
+class ErasureRequestSource(models.TextChoices):
+    VOLUNTEER_SPACE = "space", _("From the volunteer space")
+    STAFF = "staff", _("Recorded by the town hall")
+
+
 class VolunteerStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("volunteer status", "Pending")
     TO_INTERVIEW = "to_interview", _("To interview")

@@ -45,6 +45,7 @@ from .models import (
     Commune,
     CommuneMembership,
     Consent,
+    ErasureRequest,
     HoursRecord,
     ImageConsent,
     Need,
@@ -602,6 +603,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("wants_proposal_emails"), FieldPanel("wants_reminders"), FieldPanel("wants_monthly_message")]),
+                FieldPanel("message_frequency"),
                 FieldPanel("email_bounced_at"),
             ],
             heading=_("E-mails"),
@@ -857,6 +859,23 @@ class RegistrationAdmin(HeureCiviqueModelAdmin):
     panels = [FieldPanel("status")]  # never shown: nobody edits a registration here
 
 
+class ErasureRequestAdmin(HeureCiviqueModelAdmin):
+    """Volunteers who asked to leave: their record is deactivated at once, their data awaits anonymisation."""
+
+    model = ErasureRequest
+    menu_icon = "warning"
+    menu_order = 950
+    permission_helper_class = NotificationPermissionHelper
+    list_display = ("requested_at", "volunteer", "commune", "source", "processed_at")
+    list_filter = (CommuneListFilter, "source")
+    list_select_related = ("volunteer", "commune")
+    search_fields = ("volunteer__first_name", "volunteer__last_name", "volunteer__email")
+    list_export = ("requested_at", "volunteer", "commune", "source", "reason", "processed_at")
+    export_filename = "demandes-de-depart"
+    inspect_view_fields = ("requested_at", "volunteer", "commune", "source", "reason", "processed_at")
+    panels = [FieldPanel("reason")]  # never shown: requests are made by the volunteers
+
+
 class HeureCiviqueAdminGroup(ModelAdminGroup):
     menu_label = _("Heure Civique")
     menu_icon = "group"
@@ -876,4 +895,5 @@ class HeureCiviqueAdminGroup(ModelAdminGroup):
         SkillAdmin,
         ImageConsentAdmin,
         NotificationAdmin,
+        ErasureRequestAdmin,
     )

@@ -36,6 +36,7 @@ GROUPS = {
             *_perms(["view"], CATALOGUE_MODELS),
             "wagtail_heurecivique.view_notification",
             "wagtail_heurecivique.view_registration",
+            "wagtail_heurecivique.view_erasurerequest",
             "heurecivique_workflows.view_needprocess",
             "heurecivique_workflows.manage_needprocess",
             *WORKFLOW_STEPS,

@@ -9,7 +9,7 @@ from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage
 from .actions import ActionIndexPage, ActionPage, Registration
 from .stories import ImageConsent, StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
 from .moderation import ConsentCheckTask
-from .people import Beneficiary, Partner, Volunteer
+from .people import Beneficiary, ErasureRequest, Partner, Volunteer
 
 __all__ = [
     "ActionIndexPage",
@@ -21,6 +21,7 @@ __all__ = [
     "CommuneHomePage",
     "CommuneMembership",
     "Consent",
+    "ErasureRequest",
     "HoursRecord",
     "ImageConsent",
     "ConsentCheckTask",

@@ -173,8 +173,12 @@ class Proposal(models.Model):
     volunteer_feedback = models.TextField(_("volunteer's feedback"), blank=True)
     beneficiary_feedback = models.TextField(_("beneficiary's feedback"), blank=True)
     rating = models.PositiveSmallIntegerField(
-        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text=_("From 1 (poor) to 5 (excellent)."),
+        _("beneficiary's rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("The beneficiary's satisfaction, from 1 (poor) to 5 (excellent)."),
+    )
+    volunteer_rating = models.PositiveSmallIntegerField(
+        _("volunteer's rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("The volunteer's satisfaction, from 1 (poor) to 5 (excellent)."),
     )
 
     commune_path = "need__commune"

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import Frequency, PartnerKind, VolunteerStatus
+from ..enums import ErasureRequestSource, Frequency, MessageFrequency, PartnerKind, VolunteerStatus
 from ..fields import ActionKindsField, AvailabilityField, LanguagesField
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
@@ -116,6 +116,14 @@ class Volunteer(ContactMixin):
         _("receives the monthly message"), default=True,
         help_text=_("“Your Heure Civique of the month”: the actions planned and the hours given."),
     )
+    message_frequency = models.CharField(
+        _("news message frequency"), max_length=20, choices=MessageFrequency.choices,
+        default=MessageFrequency.MONTHLY,
+    )
+    space_opened_at = models.DateTimeField(
+        _("volunteer space last opened on"), null=True, blank=True, editable=False,
+        help_text=_("Opening the space by a link invalidates the links sent before."),
+    )
     email_bounced_at = models.DateTimeField(
         _("e-mail address bounced on"), null=True, blank=True,
         help_text=_("Nothing is sent to a bouncing address; clear this once it is corrected."),
@@ -126,7 +134,7 @@ class Volunteer(ContactMixin):
 
     commune_path = "commune"
     objects = VolunteerQuerySet.as_manager()
-    history = history_records(m2m_fields=[skills], excluded_fields=["updated_at"])
+    history = history_records(m2m_fields=[skills], excluded_fields=["updated_at", "space_opened_at"])
 
     class Meta:
         verbose_name = _("volunteer")
@@ -155,6 +163,37 @@ class Volunteer(ContactMixin):
         # Lower-cased here so that the unique constraint, checked after clean(), is
         # case-insensitive.
         self.email = (self.email or "").strip().lower()
+
+
+@personal_data(free_text=["reason"])
+class ErasureRequest(models.Model):
+    """A volunteer asked to leave: recorded at once, their data anonymised by the town hall."""
+
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="erasure_requests", editable=False
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="erasure_requests"
+    )
+    source = models.CharField(_("made"), max_length=20, choices=ErasureRequestSource.choices)
+    reason = models.TextField(_("reason given"), blank=True)
+    requested_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    processed_at = models.DateTimeField(
+        _("data anonymised on"), null=True, blank=True,
+        help_text=_("Empty until the volunteer's personal data has been anonymised."),
+    )
+
+    commune_path = "commune"
+    objects = CommuneScopedQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("request to leave")
+        verbose_name_plural = _("requests to leave")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.volunteer} — {self.requested_at:%d/%m/%Y}" if self.requested_at else str(self.volunteer)
 
 
 @personal_data(identity=["contact_name"], contact=["email", "phone"])

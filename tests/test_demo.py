@@ -105,3 +105,19 @@ def test_demo_has_commune_pages_and_a_story_in_moderation(client):
     assert SuccessStoryPage.objects.filter(live=True).count() == 2
     waiting = [story for story in SuccessStoryPage.objects.filter(live=False) if story.workflow_in_progress]
     assert len(waiting) == 2
+
+
+@pytest.mark.django_db
+def test_demo_gives_the_evaluation_charts_something_to_show():
+    from wagtail_heurecivique.indicators import compute, default_period
+
+    call_command("load_demo", stdout=mock.Mock())
+    for commune in Commune.objects.all():
+        rows = {row.key: row.value for row in compute(Commune.objects.filter(pk=commune.pk), *default_period())}
+        assert rows["actions_held"] >= 4
+        assert sum(rows[f"actions_kind_{kind}"] > 0 for kind in ("collective", "associative", "convivial")) == 3
+        assert rows["action_participants"] > rows["action_people"] > 10  # some came more than once
+        assert rows["ratings"] >= 2 and rows["volunteer_ratings"] >= 2
+        assert sum(rows[f"ratings_{n}"] > 0 for n in range(1, 6)) >= 2  # ratings that differ: a distribution
+        assert sum(rows[f"volunteer_ratings_{n}"] > 0 for n in range(1, 6)) >= 2
+    assert Proposal.objects.filter(status="done", rating__isnull=False, volunteer_rating__isnull=False).exists()

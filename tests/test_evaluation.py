@@ -6,11 +6,21 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from wagtail_heurecivique.enums import ActionKind
 
 from . import factories
-from .test_indicators import END, START, dataset  # noqa: F401  (the hand-built dataset)
+from .test_indicators import END, START, action, dataset, registrations  # noqa: F401  (the hand-built dataset)
 
 URL = reverse("heurecivique_evaluation")
+
+
+def french(message):
+    """``message`` as the French reader sees it, whether the catalogue translates it yet or not."""
+    with translation.override("fr"):
+        return gettext(message)
 
 
 def period(**extra):
@@ -43,6 +53,21 @@ def test_exports_through_wagtails_spreadsheet_export(client, dataset, referent_a
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Volontaires inscrits"] == 3
+    assert rows[french("Actions held")] == 2
+    assert rows[french("Participants in the actions held (places taken)")] == 5
+    assert rows[french("Different people who took part in the actions held")] == 3
+    assert rows[french("Beneficiaries' satisfaction (average rating out of 5)")] == 4.0
+    assert rows[french("Volunteers' satisfaction (average rating out of 5)")] == 3.0
+    assert rows[french("Volunteers' ratings of %(rating)s/5") % {"rating": 2}] == 1
+    assert f'{french("Actions held")},2,' in csv.splitlines()
+
+
+@pytest.mark.django_db
+def test_a_referent_exports_the_actions_of_their_commune_only(client, dataset, referent_b):  # noqa: F811
+    client.force_login(referent_b)  # commune B: one action held, four places taken
+    csv = b"".join(client.get(URL, period(export="csv")).streaming_content).decode().splitlines()
+    assert f'{french("Actions held")},1,' in csv
+    assert f'{french("Participants in the actions held (places taken)")},4,' in csv
 
 
 @pytest.mark.django_db
@@ -68,6 +93,21 @@ def test_only_staff_who_read_needs_see_the_report_and_panel(client, referent_a, 
     assert "<strong>1</strong> volontaires actifs" in content
 
 
+@pytest.mark.django_db
+def test_the_panel_counts_this_months_actions_held_and_their_participants(client, referent_a, commune_a, commune_b):
+    now = timezone.now()
+    month_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate().replace(day=1), datetime.time.min))
+    earlier_this_month = month_start + (now - month_start) / 2
+    registrations(action(commune_a, "Café des voisins", earlier_this_month, kind=ActionKind.CONVIVIAL), "Ana", "Zoé", "Noé")
+    registrations(action(commune_a, "Repair café", month_start - datetime.timedelta(days=1)), "Ana")  # last month
+    registrations(action(commune_a, "Plantations", now + datetime.timedelta(hours=2)), "Ana")  # still to come
+    registrations(action(commune_b, "Ailleurs", earlier_this_month), "Ana", "Zoé")
+    client.force_login(referent_a)
+    content = client.get("/admin/").content.decode()
+    assert f'<strong>1</strong> {french("actions held this month")}' in content
+    assert f'<strong>3</strong> {french("participants in these actions")}' in content
+
+
 PRINT_URL = reverse("heurecivique_evaluation_print")
 
 
@@ -80,7 +120,16 @@ def test_printable_report_has_charts_with_data_tables(client, dataset, referent_
     assert response.status_code == 200
     assert "Rapport d’évaluation — L’Heure Civique" in content
     assert "Du 1 septembre 2026 au 31 octobre 2026" in content and dataset.name in content
-    assert content.count("<svg") == 4
+    assert content.count("<svg") == 5
+    assert f'<figcaption id="chart-actions_kind">{french("Actions held by kind")}</figcaption>' in content
+    collective, convivial = (french(label) for label in ("Collective", "Friendly get-together"))
+    assert f'<th scope="row">{collective}</th><td>1</td>' in content
+    assert f'<th scope="row">{convivial}</th><td>1</td>' in content
+    # Satisfaction from both sides: a column each, beneficiaries gave 5 and 3, volunteers 4 and 2.
+    assert f'<th scope="col">{french("By beneficiaries")}</th><th scope="col">{french("By volunteers")}</th>' in content
+    assert '<th scope="row">5/5</th><td>1</td><td>0</td>' in content
+    assert '<th scope="row">4/5</th><td>0</td><td>1</td>' in content
+    assert '<th scope="row">2/5</th><td>0</td><td>1</td>' in content
     assert "<script" not in content.split("</head>")[1].replace('onclick="window.print()"', "")
     assert "http://" not in content.replace("http://www.w3.org", "").replace("http://pygal.org", "").replace("http://github.com/Kozea/pygal", "")
     assert '<th scope="row">sept. 2026</th><td>2.0 h</td>' in content.replace("2,0", "2.0")
@@ -114,6 +163,11 @@ def test_report_and_dashboard_queries_are_bounded_from_10_to_10000_needs(client,
             for n in range(count)
         )
 
+    def add_actions(count):
+        for n in range(count):
+            held = action(commune_a, f"Action {n} {count}", timezone.now() - datetime.timedelta(days=n + 1))
+            registrations(held, *(f"Personne {n} {p}" for p in range(count)))
+
     def queries():
         counts = []
         for page in (URL, PRINT_URL, "/admin/"):
@@ -124,9 +178,11 @@ def test_report_and_dashboard_queries_are_bounded_from_10_to_10000_needs(client,
 
     client.force_login(referent_a)
     add_needs(10)
+    add_actions(2)
     queries()  # the first request fills caches (content types, site, user profile)
     few = queries()
     add_needs(9_990)
+    add_actions(12)
     assert queries() == few
 
 

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Site
 
-from wagtail_heurecivique.enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
+from wagtail_heurecivique.enums import ActionKind, NeedStatus, ProposalStatus, RegistrationStatus, VolunteerStatus
 from wagtail_heurecivique.indicators import compute, suppress_small_counts
-from wagtail_heurecivique.models import Commune, Need, Volunteer
+from wagtail_heurecivique.models import ActionIndexPage, ActionPage, Commune, CommuneHomePage, Need, Registration, Volunteer
 
 from . import factories
 
@@ -18,9 +20,32 @@ def at(day, hour=10):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def action(commune, title, start, kind=ActionKind.COLLECTIVE, live=True):
+    """An action page in the commune's programme pages, created on first use."""
+    root = Site.objects.get(is_default_site=True).root_page
+    home = CommuneHomePage.objects.filter(commune=commune).first() or root.add_child(
+        instance=CommuneHomePage(title=commune.name, slug=f"heure-civique-{commune.pk}", commune=commune)
+    )
+    index = ActionIndexPage.objects.child_of(home).first() or home.add_child(
+        instance=ActionIndexPage(title="Agir ensemble", slug="actions")
+    )
+    return index.add_child(instance=ActionPage(
+        title=title, slug=slugify(title), kind=kind, start=start, place="Parc Lagravère", live=live,
+    ))
+
+
+def registrations(action_page, *people, status=RegistrationStatus.REGISTERED, commune=True):
+    """``commune=False``: a registration made before registrations carried their commune."""
+    for first_name in people:
+        Registration.objects.create(
+            action=action_page, commune=action_page.commune if commune else None, first_name=first_name,
+            email=f"{slugify(first_name)}@example.org", status=status,
+        )
+
+
 @pytest.fixture
 def dataset(commune_a, commune_b):
-    """Commune A: 3 volunteers (2 active), 3 needs in the period; commune B: noise."""
+    """Commune A: 3 volunteers (2 active), 3 needs and 2 actions held in the period; commune B: noise."""
     partner = factories.partner(commune_a, kind="health")
     ana = factories.volunteer(commune_a, first_name="Ana")
     ben = factories.volunteer(commune_a, first_name="Ben")
@@ -35,9 +60,11 @@ def dataset(commune_a, commune_b):
     Need.history.filter(id=shopping.pk).update(history_date=at(datetime.date(2026, 9, 12)))  # done ten days later
     factories.need(commune_a, title="Avant la période")  # created now: outside the period
 
-    p1 = factories.proposal(shopping, ana, status=ProposalStatus.DONE, rating=5, volunteer_feedback="Très bien")
+    p1 = factories.proposal(
+        shopping, ana, status=ProposalStatus.DONE, rating=5, volunteer_rating=4, volunteer_feedback="Très bien"
+    )
     p2 = factories.proposal(cleanup, ben, status=ProposalStatus.DECLINED)
-    p3 = factories.proposal(cleanup, ana, status=ProposalStatus.ACCEPTED, rating=3)
+    p3 = factories.proposal(cleanup, ana, status=ProposalStatus.ACCEPTED, rating=3, volunteer_rating=2)
     for proposal, day in ((p1, 6), (p2, 4), (p3, 5)):
         proposal.proposed_at = at(datetime.date(2026, 9, day))
         proposal.save()
@@ -46,8 +73,23 @@ def dataset(commune_a, commune_b):
     factories.hours(ana, date=datetime.date(2026, 10, 3), minutes=60)
     factories.hours(ben, date=datetime.date(2026, 9, 20), minutes=30)
 
+    # Held in the period: a collective action (2 places taken) and a get-together (3 places,
+    # Ana and Zoé again, and Noé registered before registrations carried their commune).
+    berges = action(commune_a, "Nettoyage des berges", at(datetime.date(2026, 9, 15)))
+    registrations(berges, "Ana", "Zoé")
+    registrations(berges, "Paul", status=RegistrationStatus.WAITING)
+    registrations(berges, "Lou", status=RegistrationStatus.CANCELLED)
+    registrations(berges, "Max", status=RegistrationStatus.PENDING)
+    gouter = action(commune_a, "Goûter partagé", at(datetime.date(2026, 10, 10)), kind=ActionKind.CONVIVIAL)
+    registrations(gouter, "Ana", "Zoé")
+    registrations(gouter, "Noé", commune=False)
+    # Not held in the period: a draft, an action before the period, and commune B's.
+    registrations(action(commune_a, "Brouillon", at(datetime.date(2026, 9, 20)), live=False), "Ana")
+    registrations(action(commune_a, "Repair café", at(datetime.date(2026, 8, 20))), "Ana")
+
     other = factories.volunteer(commune_b)
     factories.hours(other, date=datetime.date(2026, 9, 10), minutes=600)
+    registrations(action(commune_b, "Plantations", at(datetime.date(2026, 9, 15))), "Yann", "Ugo", "Eve", "Lia")
     return commune_a
 
 
@@ -75,10 +117,34 @@ def test_indicators_have_the_known_answers(dataset, django_assert_max_num_querie
     assert got["proposals_total"] == 3
     assert got["acceptance_rate"] == pytest.approx(200 / 3)
     assert got["beneficiaries_helped"] == 1
-    assert got["satisfaction"] == 4.0
+    assert got["satisfaction"] == 4.0 and got["ratings"] == 2  # beneficiaries: 5 and 3
+    assert [got[f"ratings_{n}"] for n in range(1, 6)] == [0, 0, 1, 0, 1]
+    assert got["volunteer_satisfaction"] == 3.0 and got["volunteer_ratings"] == 2  # volunteers: 4 and 2
+    assert [got[f"volunteer_ratings_{n}"] for n in range(1, 6)] == [0, 1, 0, 1, 0]
     assert got["feedback_comments"] == 1
     assert got["partners_involved"] == 1
     assert got["referrals_health"] == 1
+    assert got["actions_held"] == 2
+    assert got["actions_kind_collective"] == 1 and got["actions_kind_convivial"] == 1
+    assert got["actions_kind_interpersonal"] == 0 and got["actions_kind_associative"] == 0
+    assert got["action_participants"] == 5  # places taken: waiting, cancelled and unconfirmed do not count
+    assert got["action_people"] == 3  # Ana, Zoé, Noé
+
+
+@pytest.mark.django_db
+def test_actions_are_those_of_the_communes_read_and_already_held(dataset, commune_b):
+    got = values(compute(Commune.objects.filter(pk=commune_b.pk), START, END))
+    assert got["actions_held"] == 1 and got["action_participants"] == 4 and got["action_people"] == 4
+    both = values(compute(Commune.objects.filter(pk__in=[dataset.pk, commune_b.pk]), START, END))
+    assert both["actions_held"] == 3 and both["action_participants"] == 9
+
+    # An action of the period still to come is not held yet, whatever its registrations.
+    today = timezone.localdate()
+    registrations(action(dataset, "Demain", timezone.now() + datetime.timedelta(days=1)), "Inès")
+    yesterday = action(dataset, "Hier", timezone.now() - datetime.timedelta(days=1))
+    registrations(yesterday, "Inès")
+    got = values(compute(Commune.objects.filter(pk=dataset.pk), today - datetime.timedelta(days=2), today + datetime.timedelta(days=30)))
+    assert got["actions_held"] == 1 and got["action_participants"] == 1
 
 
 @pytest.mark.django_db
@@ -88,6 +154,8 @@ def test_query_count_does_not_grow_with_the_data(dataset, django_assert_max_num_
         compute(communes, START, END)
     for n in range(30):
         factories.need(dataset)
+    for n in range(5):
+        registrations(action(dataset, f"Action {n}", at(datetime.date(2026, 9, 1 + n))), "Ana", "Zoé", f"Voisin {n}")
     with django_assert_max_num_queries(len(captured)):
         compute(communes, START, END)
 
@@ -97,6 +165,9 @@ def test_kind_filter(dataset):
     got = values(compute(Commune.objects.filter(pk=dataset.pk), START, END, kind=ActionKind.COLLECTIVE))
     assert got["needs_total"] == 1
     assert got["proposals_total"] == 2
+    assert got["actions_held"] == 1 and got["actions_kind_convivial"] == 0
+    assert got["action_participants"] == 2 and got["action_people"] == 2
+    assert got["satisfaction"] == 3.0 and got["volunteer_satisfaction"] == 2.0
 
 
 def test_small_counts_are_suppressed_in_public_figures():

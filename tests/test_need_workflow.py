@@ -430,3 +430,64 @@ def test_proposals_cannot_be_added_or_deleted_in_the_back_office(commune_a, refe
     assert desk.client.get(proposals.create_url).status_code in (302, 403)
     desk.client.post(proposals.get_action_url("delete", Proposal.objects.get().pk), {"reason": "x"})
     assert Proposal.objects.exists()
+
+
+def _planned_with_two_volunteers(commune_a, referent_a):
+    need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first, second)
+    for proposal in Proposal.objects.all():
+        answer(proposal, "accept")
+    Need.objects.filter(pk=need.pk).update(planned_date=timezone.localdate() - datetime.timedelta(days=1))
+    need.refresh_from_db()
+    return need, Proposal.objects.get(volunteer=first), Proposal.objects.get(volunteer=second), desk
+
+
+def test_the_volunteer_rates_it_through_their_link_when_it_happened(commune_a, referent_a):
+    _need, first, second, _desk = _planned_with_two_volunteers(commune_a, referent_a)
+    link = reverse("wagtail_heurecivique:proposal_answer", args=[_token(first)])
+    page = Client().get(link).content.decode()
+    assert 'name="rating" value="5"' in page and 'name="rating" value="1"' in page
+
+    refused = Client().post(link, {"answer": "happened", "rating": "9"})
+    assert refused.status_code == 400
+    first.refresh_from_db()
+    assert first.volunteer_rating is None and first.volunteer_feedback == ""
+
+    assert Client().post(link, {"answer": "happened", "rating": "4", "comment": "Très sympa"}).status_code == 200
+    first.refresh_from_db()
+    assert first.volunteer_rating == 4 and first.volunteer_feedback == "Cela a eu lieu. Très sympa"
+    assert first.history.first().history_change_reason == "Indiqué par le volontaire depuis son lien"
+
+    # A rating of help that did not happen means nothing: it is not kept.
+    other = reverse("wagtail_heurecivique:proposal_answer", args=[_token(second)])
+    assert Client().post(other, {"answer": "not_happened", "rating": "1"}).status_code == 200
+    second.refresh_from_db()
+    assert second.volunteer_rating is None and second.volunteer_feedback == "Cela n’a pas eu lieu."
+
+
+def test_the_follow_up_records_the_beneficiarys_and_each_volunteers_rating(commune_a, referent_a):
+    need, first, second, desk = _planned_with_two_volunteers(commune_a, referent_a)
+    link = reverse("wagtail_heurecivique:proposal_answer", args=[_token(first)])
+    Client().post(link, {"answer": "happened", "rating": "4", "comment": "Très sympa"})
+
+    desk.claim(need, "follow_up")
+    form = desk.client.get(desk.task_url(need, "follow_up")).context["form"]
+    first_field, second_field = f"volunteer_rating_{first.pk}", f"volunteer_rating_{second.pk}"
+    assert form[first_field].value() == 4 and form[second_field].value() is None  # as the volunteer said
+    assert str(first.volunteer) in str(form.fields[first_field].label)
+    assert list(form.fields).index("rating") < list(form.fields).index(first_field) < list(form.fields).index("volunteer_feedback")
+
+    data = {"outcome": "done", "present": [first.pk, second.pk], "date": timezone.localdate().isoformat(),
+            "minutes": 60, "rating": 5, first_field: 4, second_field: 2, "beneficiary_feedback": "Merci"}
+    bad = desk.do(need, "follow_up", {**data, second_field: 6})
+    assert bad.status_code == 400
+    assert desk.do(need, "follow_up", data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.rating, first.volunteer_rating) == (5, 4)
+    assert (second.rating, second.volunteer_rating) == (5, 2)
+    # Left empty by the référent, what the volunteer wrote through their link is kept.
+    assert first.volunteer_feedback == "Cela a eu lieu. Très sympa" and second.volunteer_feedback == ""

@@ -6,7 +6,7 @@ commune and kind of action, and exports CSV / XLSX through Wagtail's own spreads
 
 import django_filters
 from django import forms
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,8 +21,14 @@ from wagtail.admin.widgets import AdminDateInput, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .charts import charts_from
-from .enums import ActionKind, NeedStatus, ProposalStatus, VolunteerStatus
-from .indicators import compute, default_period
+from .enums import (
+    ActionKind,
+    NeedStatus,
+    ProposalStatus,
+    RegistrationStatus,
+    VolunteerStatus,
+)
+from .indicators import compute, default_period, held_actions, period_bounds
 from .models import HoursRecord, Need, Proposal, Volunteer
 from .scoping import communes_for_user
 
@@ -213,11 +219,17 @@ class EvaluationPanel(Component):
             commune__in=communes, status__in=(NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING)
         ).count()
         waiting = Proposal.objects.filter(need__commune__in=communes, status=ProposalStatus.PROPOSED).count()
+        actions = held_actions(communes, *period_bounds(month_start, today)).aggregate(
+            held=Count("pk", distinct=True),
+            places=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)),
+        )
         return {
             "figures": [
                 (_("active volunteers"), volunteers),
                 (_("hours given this month"), round(minutes / 60, 1)),
                 (_("needs waiting for a volunteer"), open_needs),
                 (_("proposals awaiting an answer"), waiting),
+                (_("actions held this month"), actions["held"]),
+                (_("participants in these actions"), actions["places"]),
             ],
         }

@@ -1,7 +1,7 @@
 """Evaluation indicators of the programme, computed with SQL aggregates.
 
 ``compute(communes, start, end)`` reads the communes' data for a period (both dates
-included) and returns ``Indicator`` rows; it makes the same dozen queries whatever the
+included) and returns ``Indicator`` rows; it makes the same fifteen queries whatever the
 size of the data. Callers pass communes already scoped to the reader
 (``communes_for_user``): this module never widens what a person may see.
 """
@@ -11,12 +11,28 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Left, Length, Lower, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .enums import ActionKind, NeedStatus, PartnerKind, ProposalStatus, VolunteerStatus
-from .models import Commune, HoursRecord, Need, Proposal, Volunteer
+from .enums import (
+    ActionKind,
+    NeedStatus,
+    PartnerKind,
+    ProposalStatus,
+    RegistrationStatus,
+    VolunteerStatus,
+)
+from .models import (
+    ActionPage,
+    Commune,
+    CommuneHomePage,
+    HoursRecord,
+    Need,
+    Proposal,
+    Registration,
+    Volunteer,
+)
 
 MONTHLY_PLEDGE_MINUTES = 60
 SMALL_COUNT = 5  # counts below this may identify people in public figures
@@ -53,7 +69,8 @@ def _median(values):
     return statistics.median(values) if values else None
 
 
-def _period_bounds(start, end):
+def period_bounds(start, end):
+    """The aware datetimes from the start of ``start`` to the end of ``end``."""
     begin = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     finish = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
     return begin, finish
@@ -67,9 +84,35 @@ def _months(start, end):
     return months
 
 
+def held_actions(communes, begin, finish, now=None):
+    """The live actions of ``communes`` that started from ``begin`` to before ``finish``, and are past.
+
+    An action belongs to the commune of the home page two levels up (home, actions,
+    action): the page tree is the truth, ``Registration.commune`` being empty on the
+    registrations made before it existed. One query, whatever the number of communes.
+    """
+    now = now or timezone.now()
+    homes = CommuneHomePage.objects.filter(commune__in=communes).order_by().values("path")
+    return (
+        ActionPage.objects.live()
+        .filter(start__gte=begin, start__lt=min(finish, now))
+        .alias(home_path=Left("path", Length("path") - 2 * ActionPage.steplen))
+        .filter(home_path__in=homes)
+        .order_by()  # pages come ordered by path, which would split the GROUP BYs below
+    )
+
+
+def participation(actions):
+    """Places taken (registrations confirmed) at ``actions``, and the different people who took them."""
+    return Registration.objects.filter(action__in=actions.values("pk"), status=RegistrationStatus.REGISTERED).aggregate(
+        places=Count("pk"),
+        people=Count(Lower("email"), distinct=True),
+    )
+
+
 def compute(communes, start, end, *, kind=None):
     """Indicators for ``communes`` (a queryset) from ``start`` to ``end`` included."""
-    begin, finish = _period_bounds(start, end)
+    begin, finish = period_bounds(start, end)
     commune_ids = communes.values("pk")
     volunteers = Volunteer.objects.filter(commune__in=commune_ids)
     needs = Need.objects.filter(commune__in=commune_ids, created_at__gte=begin, created_at__lt=finish)
@@ -165,13 +208,35 @@ def compute(communes, start, end, *, kind=None):
         " " + _("days"),
     )
 
+    actions = held_actions(commune_ids, begin, finish)
+    if kind:
+        actions = actions.filter(kind=kind)
+    actions_by_kind = dict(actions.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    add("actions_held", _("Actions held"), sum(actions_by_kind.values()))
+    for action_kind in ActionKind:
+        add(
+            f"actions_kind_{action_kind.value}",
+            _("Actions held: %(kind)s") % {"kind": action_kind.label.lower()},
+            actions_by_kind.get(action_kind.value, 0),
+            short_label=action_kind.label,
+        )
+    taken = participation(actions)
+    add("action_participants", _("Participants in the actions held (places taken)"), taken["places"])
+    add("action_people", _("Different people who took part in the actions held"), taken["people"])
+
+    ratings_by_side = {}
+    for side, field in (("beneficiary", "rating"), ("volunteer", "volunteer_rating")):
+        ratings_by_side.update({
+            f"{side}_average": Avg(field),
+            f"{side}_rated": Count(field),
+            **{f"{side}_{n}": Count("pk", filter=Q(**{field: n})) for n in range(1, 6)},
+        })
     answered = proposals.aggregate(
         accepted=Count("pk", filter=Q(status__in=(ProposalStatus.ACCEPTED, ProposalStatus.DONE, ProposalStatus.NO_SHOW))),
         answered=Count("pk", filter=~Q(status__in=(ProposalStatus.PROPOSED, ProposalStatus.CANCELLED))),
-        average_rating=Avg("rating"),
-        rated=Count("rating"),
         comments=Count("pk", filter=~Q(volunteer_feedback="") | ~Q(beneficiary_feedback="")),
         beneficiaries=Count("need__beneficiary", distinct=True, filter=Q(status=ProposalStatus.DONE)),
+        **ratings_by_side,
     )
     add("proposals_total", _("Proposals made"), proposals.count())
     add(
@@ -181,17 +246,27 @@ def compute(communes, start, end, *, kind=None):
         " %",
     )
     add("beneficiaries_helped", _("Beneficiaries helped"), answered["beneficiaries"])
-    add("satisfaction", _("Satisfaction (average rating out of 5)"), answered["average_rating"], "/5")
-    add("ratings", _("Ratings given"), answered["rated"])
-    add("feedback_comments", _("Proposals with written feedback"), answered["comments"])
-    ratings = dict(proposals.filter(rating__isnull=False).values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    # Keys without a side are the beneficiaries': they were the only ratings before the
+    # volunteers gave theirs, and the open data publishes them under these names.
+    add("satisfaction", _("Beneficiaries' satisfaction (average rating out of 5)"), answered["beneficiary_average"], "/5")
+    add("ratings", _("Ratings given by beneficiaries"), answered["beneficiary_rated"])
     for rating in range(1, 6):
         add(
             f"ratings_{rating}",
-            _("Ratings of %(rating)s/5") % {"rating": rating},
-            ratings.get(rating, 0),
+            _("Beneficiaries' ratings of %(rating)s/5") % {"rating": rating},
+            answered[f"beneficiary_{rating}"],
             short_label=f"{rating}/5",
         )
+    add("volunteer_satisfaction", _("Volunteers' satisfaction (average rating out of 5)"), answered["volunteer_average"], "/5")
+    add("volunteer_ratings", _("Ratings given by volunteers"), answered["volunteer_rated"])
+    for rating in range(1, 6):
+        add(
+            f"volunteer_ratings_{rating}",
+            _("Volunteers' ratings of %(rating)s/5") % {"rating": rating},
+            answered[f"volunteer_{rating}"],
+            short_label=f"{rating}/5",
+        )
+    add("feedback_comments", _("Proposals with written feedback"), answered["comments"])
 
     # One aggregate over the needs: a DISTINCT over partners joined back to a needs
     # subquery made PostgreSQL plan a nested loop (a minute at 10,000 needs).
@@ -229,9 +304,17 @@ PUBLIC_COUNTS = (
     "needs_kind_associative",
     "beneficiaries_helped",
     "partners_involved",
+    "action_participants",
+    "action_people",
 )
-PUBLIC_AMOUNTS = ("hours_total",)
-PUBLIC_RATIOS = {"satisfaction": "ratings", "kept_monthly_hour": "volunteers_active"}
+# Not counts of people: the hours given, and the actions held, which the commune's
+# archive of actions lists publicly anyway.
+PUBLIC_AMOUNTS = ("hours_total", "actions_held")
+PUBLIC_RATIOS = {
+    "satisfaction": "ratings",
+    "volunteer_satisfaction": "volunteer_ratings",
+    "kept_monthly_hour": "volunteers_active",
+}
 
 
 

@@ -725,13 +725,13 @@ class ProposalAdmin(HeureCiviqueModelAdmin):
     list_filter = (CommuneListFilter, "status")
     list_select_related = ("need", "volunteer")
     search_fields = ("need__title", "volunteer__first_name", "volunteer__last_name")
-    list_export = ("need", "volunteer", "status", "score", "proposed_at", "answered_at", "rating")
+    list_export = ("need", "volunteer", "status", "score", "proposed_at", "answered_at", "rating", "volunteer_rating")
     export_filename = "mises-en-relation"
     permission_helper_class = WorkflowCreatedPermissionHelper
     # Who was proposed and what they answered belong to the need workflow; the back
     # office completes the feedback only.
     panels = [
-        FieldPanel("rating"),
+        FieldRowPanel([FieldPanel("rating"), FieldPanel("volunteer_rating")]),
         FieldPanel("volunteer_feedback"),
         FieldPanel("beneficiary_feedback"),
     ]

@@ -85,6 +85,17 @@ class MatchForm(forms.Form):
         return date
 
 
+def rating_field(label, help_text):
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=[("", "---------"), *[(n, str(n)) for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(label=_("What happened?"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect)
     present = forms.TypedMultipleChoiceField(
@@ -100,12 +111,9 @@ class FollowUpForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes given by each volunteer"), min_value=5, max_value=24 * 60, required=False
     )
-    rating = forms.TypedChoiceField(
-        label=_("Satisfaction (1 to 5)"),
-        choices=[("", "---------"), *[(n, str(n)) for n in range(1, 6)]],
-        coerce=int,
-        empty_value=None,
-        required=False,
+    rating = rating_field(
+        _("Beneficiary's rating (1 to 5)"),
+        _("How satisfied the person helped is, from 1 (poor) to 5 (excellent)."),
     )
     volunteer_feedback = forms.CharField(
         label=_("Volunteer's feedback"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -120,6 +128,22 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(p.pk, str(p.volunteer)) for p in accepted]
         self.fields["present"].initial = [p.pk for p in accepted]
+        # Each volunteer rates for themselves: prefilled when they answered through their link.
+        for proposal in accepted:
+            field = rating_field(
+                _("Volunteer's rating: %(volunteer)s (1 to 5)") % {"volunteer": proposal.volunteer},
+                _("How satisfied the volunteer is, from 1 (poor) to 5 (excellent)."),
+            )
+            field.initial = proposal.volunteer_rating
+            self.fields[self.volunteer_rating_name(proposal)] = field
+        order = list(self.base_fields)
+        after_rating = order.index("rating") + 1
+        order[after_rating:after_rating] = [self.volunteer_rating_name(proposal) for proposal in accepted]
+        self.order_fields(order)
+
+    @staticmethod
+    def volunteer_rating_name(proposal):
+        return f"volunteer_rating_{proposal.pk}"
 
     def clean(self):
         data = super().clean()

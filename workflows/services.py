@@ -183,15 +183,19 @@ def answer(proposal, accept, now=None):
         return Answer.ACCEPTED
 
 
-def volunteer_report(proposal, happened, comment=""):
-    """The volunteer says whether the help took place; the référent reads it at the follow-up."""
+def volunteer_report(proposal, happened, comment="", rating=None):
+    """The volunteer says whether the help took place and, if it did, may rate it from 1 to 5;
+    the référent reads both at the follow-up."""
     with _flow().lock(proposal.need.process.pk), transaction.atomic():
         proposal.refresh_from_db()
         if proposal.status != ProposalStatus.ACCEPTED:
             return False
         said = gettext("It happened") if happened else gettext("It did not happen")
         text = f"{said}. {comment.strip()}".strip() if comment.strip() else f"{said}."
-        record(proposal, gettext("Reported by the volunteer through their link"), volunteer_feedback=text[:2000])
+        changes = {"volunteer_feedback": text[:2000]}
+        if happened and rating is not None:
+            changes["volunteer_rating"] = rating
+        record(proposal, gettext("Reported by the volunteer through their link"), **changes)
         return True
 
 
@@ -369,3 +373,4 @@ def send_referent_digests(now=None):
             unassigned=tasks["unassigned"], overdue=tasks["overdue"], inbox_url=inbox_url,
         ))
     return count
+

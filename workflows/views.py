@@ -325,7 +325,9 @@ class FollowUpView(NeedTaskView):
                     continue
                 services.record(
                     proposal, gettext("Help given"), user=user, status=ProposalStatus.DONE,
-                    rating=data["rating"], volunteer_feedback=data["volunteer_feedback"],
+                    rating=data["rating"], volunteer_rating=data[form.volunteer_rating_name(proposal)],
+                    # What the volunteer wrote through their link stays unless the référent writes over it.
+                    volunteer_feedback=data["volunteer_feedback"] or proposal.volunteer_feedback,
                     beneficiary_feedback=data["beneficiary_feedback"],
                 )
                 hours = HoursRecord(volunteer=proposal.volunteer, proposal=proposal, date=data["date"],
@@ -570,6 +572,10 @@ class InboxView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(filter_form=self.filter_form, query=query.urlencode(), now=timezone.now(), **kwargs)
 
 
+#: What a volunteer may answer to "how was it for you?" through their link.
+VOLUNTEER_RATINGS = ("1", "2", "3", "4", "5")
+
+
 class ProposalAnswerView(TemplateView):
     """The volunteer's page behind the link of a proposal: no login, answer by a button.
 
@@ -596,6 +602,7 @@ class ProposalAnswerView(TemplateView):
             can_report=proposal.status == ProposalStatus.ACCEPTED and need.status == NeedStatus.PLANNED
             and need.planned_date is not None and need.planned_date <= timezone.localdate(),
             expires_at=services.expires_at(proposal),
+            ratings=VOLUNTEER_RATINGS,
             # The beneficiary's contact is for the volunteer who accepted, only them, and
             # only until the help is given.
             show_contact=proposal.status == ProposalStatus.ACCEPTED and proposal.need.status == NeedStatus.PLANNED,
@@ -605,7 +612,15 @@ class ProposalAnswerView(TemplateView):
     def post(self, request):
         choice = request.POST.get("answer")
         if choice in ("happened", "not_happened"):
-            reported = services.volunteer_report(self.proposal, choice == "happened", request.POST.get("comment", "")[:2000])
+            rating = request.POST.get("rating", "")
+            if rating not in ("", *VOLUNTEER_RATINGS):
+                response = self.render_to_response(self.get_context_data(error=gettext("Choose a rating from 1 to 5, or none.")))
+                response.status_code = 400
+                return response
+            reported = services.volunteer_report(
+                self.proposal, choice == "happened", request.POST.get("comment", "")[:2000],
+                rating=int(rating) if rating else None,
+            )
             self.proposal.refresh_from_db()
             response = self.render_to_response(self.get_context_data(reported=reported))
             response.status_code = 200 if reported else 409

@@ -267,34 +267,51 @@ class DemoBuilder:
         self._actions(page, commune)
 
     def _actions(self, home, commune):
-        """The plan d'actions of the coming weeks, one of them nearly full."""
+        """The plan d'actions of the coming weeks, one of them nearly full, and the actions
+        held these last months with their participants, for the evaluation."""
         from wagtail_heurecivique.enums import RegistrationStatus
         from wagtail_heurecivique.models import ActionIndexPage, ActionPage, Registration
 
-        if ActionIndexPage.objects.child_of(home).exists():
-            return
-        index = home.add_child(instance=ActionIndexPage(
+        index = ActionIndexPage.objects.child_of(home).first() or home.add_child(instance=ActionIndexPage(
             title="Agir ensemble", slug="actions", intro="Les actions collectives proposées par la mairie ce trimestre."
         ))
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        # (title, kind, in how many days, place, places, places taken): past actions have a negative delay.
         plan = [
-            ("Nettoyage des berges", ActionKind.COLLECTIVE, 9, "Parc municipal", 3),
-            ("Café des voisins", ActionKind.CONVIVIAL, 16, "Salle des fêtes", 20),
-            ("Collecte alimentaire de printemps", ActionKind.ASSOCIATIVE, 30, "Supermarché du centre", 8),
-            ("Initiation au smartphone", ActionKind.COLLECTIVE, 45, "Résidence seniors", 6),
+            ("Repair café de l'automne", ActionKind.COLLECTIVE, -150, "Salle des fêtes", 15, 9),
+            ("Goûter partagé à la résidence seniors", ActionKind.CONVIVIAL, -110, "Résidence seniors", 20, 14),
+            ("Tri des dons à l'épicerie solidaire", ActionKind.ASSOCIATIVE, -80, "Épicerie solidaire", 8, 6),
+            ("Ramassage des déchets au parc", ActionKind.COLLECTIVE, -45, "Parc municipal", 25, 12),
+            ("Café des voisins de l'hiver", ActionKind.CONVIVIAL, -20, "Salle des fêtes", 20, 8),
+            ("Nettoyage des berges", ActionKind.COLLECTIVE, 9, "Parc municipal", 3, 3),
+            ("Café des voisins", ActionKind.CONVIVIAL, 16, "Salle des fêtes", 20, 0),
+            ("Collecte alimentaire de printemps", ActionKind.ASSOCIATIVE, 30, "Supermarché du centre", 8, 0),
+            ("Initiation au smartphone", ActionKind.COLLECTIVE, 45, "Résidence seniors", 6, 0),
         ]
-        volunteers = list(Volunteer.objects.filter(commune=commune, status=VolunteerStatus.ACTIVE).order_by("pk")[:4])
-        for title, kind, days, place, capacity in plan:
+        volunteers = list(Volunteer.objects.filter(commune=commune, status=VolunteerStatus.ACTIVE).order_by("pk"))
+        for number, (title, kind, days, place, capacity, taken) in enumerate(plan):
+            if ActionPage.objects.child_of(index).filter(slug=_slug(title)).exists():
+                continue
+            if not volunteers:  # a commune without volunteers yet: no actions behind it, nobody registered
+                if days < 0:
+                    continue
+                taken = 0
+            start = now + datetime.timedelta(days=days, hours=10 - now.hour)
             action = index.add_child(instance=ActionPage(
-                title=title, slug=_slug(title), kind=kind, start=now + datetime.timedelta(days=days, hours=10 - now.hour),
+                title=title, slug=_slug(title), kind=kind, start=start,
                 place=f"{place}, {commune.name}", capacity=capacity, duration_minutes=120,
             ))
-            if capacity == 3:
-                for volunteer in volunteers[:3]:
-                    Registration.objects.create(
-                        action=action, commune=commune, volunteer=volunteer, first_name=volunteer.first_name, email=volunteer.email,
-                        status=RegistrationStatus.REGISTERED, confirmed_at=timezone.now(),
-                    )
+            # Volunteers come, in turns, and so do neighbours who are not volunteers.
+            people = [(v.first_name, v.email, v) for v in volunteers[number % 3::2]]
+            people += [
+                (name, f"{_slug(name)}.voisinage{n}@example.org", None)
+                for n, name in enumerate(FIRST_NAMES[number:] + FIRST_NAMES[:number])
+            ]
+            for first_name, email, volunteer in people[:taken]:
+                Registration.objects.create(
+                    action=action, commune=commune, volunteer=volunteer, first_name=first_name, email=email,
+                    status=RegistrationStatus.REGISTERED, confirmed_at=min(start, timezone.now()) - datetime.timedelta(days=5),
+                )
 
     def _stories(self, home, commune):
         """A story index with one published success and one waiting in moderation."""
@@ -535,7 +552,9 @@ class DemoBuilder:
                 score_explanation=["Compétences correspondantes", "Disponible le matin"],
                 proposed_by=referent,
                 answered_at=None if wanted[need.status] == ProposalStatus.PROPOSED else timezone.now(),
-                rating=(3 + offset % 3) if wanted[need.status] == ProposalStatus.DONE else None,
+                rating=(5, 4, 4, 3)[offset % 4] if wanted[need.status] == ProposalStatus.DONE else None,
+                # Not every volunteer says how it was for them.
+                volunteer_rating=(5, 4, None, 3, 4)[offset % 5] if wanted[need.status] == ProposalStatus.DONE else None,
                 volunteer_feedback="Très bon moment, à refaire." if wanted[need.status] == ProposalStatus.DONE else "",
             )
             proposal.full_clean()

@@ -4,7 +4,9 @@ from ..indicators import default_period, public_figures
 
 register = template.Library()
 
-COUNTER_KEYS = ("volunteers_active", "hours_total", "needs_status_done", "beneficiaries_helped")
+COUNTER_KEYS = (
+    "volunteers_active", "hours_total", "needs_status_done", "beneficiaries_helped", "actions_held", "action_participants",
+)
 
 
 @register.inclusion_tag("wagtail_heurecivique/includes/counters.html")

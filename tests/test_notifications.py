@@ -246,7 +246,9 @@ def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
         commit(call_command, "heurecivique_monthly", month=f"{month:%Y-%m}", stdout=mock.Mock())
     [message] = mail.outbox
     assert message.to == [active.email]
-    assert message.subject == f"[Heure Civique] Votre Heure Civique de {_month_name(month)}"
+    name = _month_name(month)
+    elided = f"d’{name}" if name[0] in "aeiou" else f"de {name}"  # d’avril, d’août, d’octobre
+    assert message.subject == f"[Heure Civique] Votre Heure Civique {elided}"
     text, html = parts(message)
     assert action.title in text and f"http://testserver{action.url}" in html
     assert "90 minutes" in text
@@ -261,3 +263,120 @@ def _month_name(day):
 
     with override("fr"):
         return date_format(day, "F")
+
+
+def _add_action(index, title, start):
+    from wagtail_heurecivique.models import ActionPage
+
+    return index.add_child(instance=ActionPage(
+        title=title, slug=title.lower().replace(" ", "-"), kind="collective", start=start, place="Parc Lagravère",
+        capacity=10,
+    ))
+
+
+def _at(year, month, day):
+    return timezone.make_aware(datetime.datetime(year, month, day, 14, 0))
+
+
+def test_quarterly_volunteers_hear_in_january_april_july_october_about_the_quarter(commune_a, commit):
+    from django.utils.translation import override
+
+    from wagtail_heurecivique.enums import MessageFrequency
+    from wagtail_heurecivique.models import HoursRecord
+
+    from .test_actions import make_actions
+
+    year = timezone.localdate().year + 1  # a quarter wholly ahead: its actions are all to come
+    index, _ = make_actions(commune_a, start=_at(year, 4, 2))
+    _add_action(index, "Repas partagé de mai", _at(year, 5, 20))
+    _add_action(index, "Fête de juillet", _at(year, 7, 14))
+    monthly = factories.volunteer(commune_a, first_name="Mona")
+    quarterly = factories.volunteer(commune_a, first_name="Quentin", message_frequency=MessageFrequency.QUARTERLY)
+    HoursRecord.objects.create(volunteer=quarterly, date=datetime.date(year, 1, 10), minutes=60)
+    HoursRecord.objects.create(volunteer=quarterly, date=datetime.date(year, 3, 5), minutes=45)
+    HoursRecord.objects.create(volunteer=quarterly, date=datetime.date(year - 1, 12, 5), minutes=500)
+
+    commit(call_command, "heurecivique_monthly", month=f"{year}-03", stdout=mock.Mock())
+    assert [m.to for m in mail.outbox] == [[monthly.email]]
+    mail.outbox.clear()
+    for _run in range(2):
+        commit(call_command, "heurecivique_monthly", month=f"{year}-04", stdout=mock.Mock())
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert len(mail.outbox) == 2 and set(by_person) == {monthly.email, quarterly.email}
+
+    to_monthly = by_person[monthly.email]
+    assert "avril" in to_monthly.subject and "juin" not in to_monthly.subject
+    text, _html = parts(to_monthly)
+    assert "Nettoyage des berges 0" in text and "Repas partagé de mai" not in text
+
+    to_quarterly = by_person[quarterly.email]
+    assert "avril" in to_quarterly.subject and "juin" in to_quarterly.subject
+    assert to_quarterly.subject != to_monthly.subject
+    text, html = parts(to_quarterly)
+    for part in (text, html):
+        assert "Nettoyage des berges 0" in part and "Repas partagé de mai" in part
+        assert "Fête de juillet" not in part
+        assert "105 minutes" in part  # January to March; not last December's
+    with override("fr"):
+        assert str(MessageFrequency.QUARTERLY.label) in text
+    assert Notification.objects.filter(volunteer=quarterly).count() == 1
+
+    mail.outbox.clear()
+    commit(call_command, "heurecivique_monthly", month=f"{year}-05", stdout=mock.Mock())
+    assert [m.to for m in mail.outbox] == [[monthly.email]]
+
+
+def test_the_quarterly_message_says_so_when_nothing_is_planned(commune_a, commit):
+    from django.utils.translation import gettext, override
+
+    from wagtail_heurecivique.enums import MessageFrequency
+
+    year = timezone.localdate().year + 1
+    quarterly = factories.volunteer(commune_a, message_frequency=MessageFrequency.QUARTERLY)
+    commit(call_command, "heurecivique_monthly", month=f"{year}-10", stdout=mock.Mock())
+    [message] = mail.outbox
+    assert message.to == [quarterly.email]
+    assert "octobre" in message.subject and "décembre" in message.subject
+    text, _html = parts(message)
+    with override("fr"):
+        this_month = gettext("No collective action is planned this month yet: the town hall may propose you a need near you.")
+        these_months = gettext(
+            "No collective action is planned for these three months yet: the town hall may propose you a need near you."
+        )
+    assert these_months in text and this_month not in text
+
+
+def test_a_paused_volunteer_gets_no_monthly_message(commune_a, commit):
+    year = timezone.localdate().year + 1
+    first = datetime.date(year, 2, 1)
+    paused = factories.volunteer(commune_a, paused_until=first)
+    back = factories.volunteer(commune_a, paused_until=first - datetime.timedelta(days=1))
+    commit(call_command, "heurecivique_monthly", month=f"{year}-02", stdout=mock.Mock())
+    assert [m.to for m in mail.outbox] == [[back.email]]
+    assert not Notification.objects.filter(volunteer=paused).exists()
+
+
+def test_a_pause_asked_for_after_the_message_was_queued_stops_it(commune_a, commit):
+    from wagtail_heurecivique.notifications import events
+    from wagtail_heurecivique.notifications.delivery import deliver
+
+    year = timezone.localdate().year + 1
+    volunteer = factories.volunteer(commune_a)
+    ledger = events.monthly_message(volunteer, datetime.date(year, 3, 1))  # its task not run yet
+    Volunteer.objects.filter(pk=volunteer.pk).update(paused_until=datetime.date(year, 3, 31))
+    assert deliver(ledger.pk) == NotificationStatus.SKIPPED
+    ledger.refresh_from_db()
+    assert "pause" in ledger.error
+    assert mail.outbox == []
+
+
+def test_the_monthly_subject_elides_before_a_vowel_in_french():
+    from django.utils.translation import override
+
+    from wagtail_heurecivique.notifications.delivery import MONTHLY_SUBJECTS
+
+    with override("fr"):
+        subjects = {month: str(subject) for month, subject in MONTHLY_SUBJECTS.items()}
+    assert (subjects[4], subjects[8], subjects[10]) == (
+        "Votre Heure Civique d’avril", "Votre Heure Civique d’août", "Votre Heure Civique d’octobre")
+    assert (subjects[1], subjects[12]) == ("Votre Heure Civique de janvier", "Votre Heure Civique de décembre")

@@ -1,5 +1,6 @@
 """Rendering and sending one ledger row: the work of the e-mail task."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus
 from ..models import HoursRecord, Need, Notification, Proposal
@@ -74,14 +76,29 @@ def _registration(notification):
     return {"registration": registration, "action": registration.action, "link": notification.context.get("link", "")}
 
 
-def _monthly(notification):
-    import datetime
+#: The monthly subject, one per month: languages write "of" differently before some
+#: months (French: "de décembre" but "d’avril").
+MONTHLY_SUBJECTS = {
+    1: _("Your Heure Civique of January"), 2: _("Your Heure Civique of February"),
+    3: _("Your Heure Civique of March"), 4: _("Your Heure Civique of April"),
+    5: _("Your Heure Civique of May"), 6: _("Your Heure Civique of June"),
+    7: _("Your Heure Civique of July"), 8: _("Your Heure Civique of August"),
+    9: _("Your Heure Civique of September"), 10: _("Your Heure Civique of October"),
+    11: _("Your Heure Civique of November"), 12: _("Your Heure Civique of December"),
+}
 
+
+def _monthly(notification):
+    from ..enums import MessageFrequency
     from ..models import ActionPage, CommuneHomePage, Volunteer
+    from .monthly import add_months, months_covered
 
     volunteer = Volunteer.objects.select_related("commune").get(pk=notification.context["volunteer"])
     month = datetime.date.fromisoformat(notification.context["month"] + "-01")
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    # Rows recorded before the preference existed have no frequency: they were monthly.
+    frequency = notification.context.get("frequency", MessageFrequency.MONTHLY)
+    months = months_covered(frequency)
+    following = add_months(month, months)
     home = CommuneHomePage.objects.filter(commune=volunteer.commune).first()
     actions = []
     if home is not None:
@@ -89,12 +106,19 @@ def _monthly(notification):
             ActionPage.objects.descendant_of(home).live()
             .filter(start__date__gte=max(month, timezone.localdate()), start__date__lt=following).order_by("start")
         )
-    given = HoursRecord.objects.filter(volunteer=volunteer, date__year=month.year)
+    given = HoursRecord.objects.filter(volunteer=volunteer)
+
+    def minutes(records):
+        return records.aggregate(m=Sum("minutes"))["m"] or 0
+
     return {
-        "volunteer": volunteer, "month": month, "actions": actions,
-        "year_minutes": given.aggregate(m=Sum("minutes"))["m"] or 0,
-        "month_before_minutes": given.filter(date__lt=month, date__gte=(month - datetime.timedelta(days=1)).replace(day=1))
-        .aggregate(m=Sum("minutes"))["m"] or 0,
+        "volunteer": volunteer, "month": month, "months": months, "last_month": add_months(month, months - 1),
+        "quarterly": months > 1, "frequency_label": MessageFrequency(frequency).label, "actions": actions,
+        "monthly_subject": MONTHLY_SUBJECTS[month.month],
+        "year_minutes": minutes(given.filter(date__year=month.year)),
+        "month_before_minutes": minutes(given.filter(date__lt=month, date__gte=add_months(month, -1))),
+        # The hours of the period just ended: the month, or the quarter, before this message.
+        "period_before_minutes": minutes(given.filter(date__lt=month, date__gte=add_months(month, -months))),
     }
 
 
@@ -182,8 +206,12 @@ def _skip_reason(notification):
     volunteer = notification.volunteer
     if volunteer is None:
         return ""
-    if notification.kind == NotificationKind.MONTHLY and volunteer.status != "active":
-        return gettext("The volunteer is no longer active.")
+    if notification.kind == NotificationKind.MONTHLY:
+        if volunteer.status != "active":
+            return gettext("The volunteer is no longer active.")
+        first = datetime.date.fromisoformat(notification.context["month"] + "-01")
+        if volunteer.paused_until and volunteer.paused_until >= first:
+            return gettext("The volunteer paused their participation.")
     if volunteer.email_bounced_at:
         return gettext("The address bounces: nothing is sent.")
     topic = VOLUNTEER_TOPIC.get(notification.kind)

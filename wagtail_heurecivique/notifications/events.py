@@ -123,8 +123,13 @@ def registration_promoted(registration, cancel_url):
 
 
 def monthly_message(volunteer, month):
-    """"Votre Heure Civique de <mois>": one per volunteer and month, whatever the runs."""
+    """"Votre Heure Civique de <mois>": one per volunteer and month, whatever the runs.
+
+    ``month`` is the first day of the month; a volunteer who chose the quarterly message
+    receives one covering the three months from ``month``.
+    """
     return notify(
         NotificationKind.MONTHLY, key=f"monthly:{volunteer.pk}:{month:%Y-%m}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "month": f"{month:%Y-%m}"},
+        commune=volunteer.commune, volunteer=volunteer,
+        context={"volunteer": volunteer.pk, "month": f"{month:%Y-%m}", "frequency": volunteer.message_frequency},
     )

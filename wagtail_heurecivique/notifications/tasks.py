@@ -1,4 +1,7 @@
-"""The e-mail task, for whichever task framework the Django version ships."""
+"""The e-mail task and the periodic e-mail jobs, for whichever task framework the Django version ships.
+
+Tasks take only JSON values (dates as ISO strings): the database backend stores them.
+"""
 
 try:  # Django 6.0 and later
     from django.tasks import task
@@ -11,3 +14,21 @@ def send_notification(notification_id):
     from .delivery import deliver
 
     return deliver(notification_id)
+
+
+@task()
+def send_monthly_messages_job(month):
+    """The news message of ``month`` ("YYYY-MM"); return how many were recorded."""
+    import datetime
+
+    from .monthly import send_monthly_messages
+
+    return send_monthly_messages(datetime.date.fromisoformat(f"{month}-01"))
+
+
+@task()
+def resend_pending_job(max_attempts=5):
+    """Enqueue again the e-mails that failed or were lost; return how many."""
+    from . import resend_pending
+
+    return resend_pending(max_attempts=max_attempts)

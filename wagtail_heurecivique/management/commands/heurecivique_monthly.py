@@ -1,31 +1,34 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from wagtail_heurecivique.enums import VolunteerStatus
-from wagtail_heurecivique.models import Volunteer
-from wagtail_heurecivique.notifications import events
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from wagtail_heurecivique.notifications.tasks import send_monthly_messages_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = (
         "E-mail active volunteers “Votre Heure Civique de <mois>”: the actions planned this month and "
-        "their hours (run on the 1st; idempotent)."
+        "their hours; those who chose the quarterly message receive it in January, April, July and "
+        "October, covering the quarter. Paused volunteers are left out (run on the 1st; idempotent)."
     )
+    task = send_monthly_messages_job
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--month", help="YYYY-MM (default: the current month)")
 
-    def handle(self, *args, month=None, **options):
+    def task_arguments(self, *, month=None, **options):
+        # Decided here, not by the worker: a job run late still sends the month cron meant.
+        if not month:
+            return {"month": f"{timezone.localdate():%Y-%m}"}
         try:
-            first = datetime.date.fromisoformat(f"{month}-01") if month else timezone.localdate().replace(day=1)
+            first = datetime.date.fromisoformat(f"{month}-01")
         except ValueError:
             raise CommandError(gettext("--month takes YYYY-MM, for example 2026-12.")) from None
-        volunteers = Volunteer.objects.filter(
-            status=VolunteerStatus.ACTIVE, wants_monthly_message=True, email_bounced_at__isnull=True,
-            commune__is_active=True,
-        ).select_related("commune")
-        count = sum(bool(events.monthly_message(volunteer, first)) for volunteer in volunteers.iterator())
-        self.stdout.write(f"{count} message(s) queued.")
+        return {"month": f"{first:%Y-%m}"}
+
+    def report(self, count):
+        return ngettext("%(count)s message queued.", "%(count)s messages queued.", count) % {"count": count}

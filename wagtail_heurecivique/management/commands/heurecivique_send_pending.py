@@ -1,14 +1,21 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
-from wagtail_heurecivique.notifications import resend_pending
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from wagtail_heurecivique.notifications.tasks import resend_pending_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Enqueue again the e-mails that failed or were never sent (run every few minutes; idempotent)."
+    task = resend_pending_job
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--max-attempts", type=int, default=5)
 
-    def handle(self, *args, max_attempts, **options):
-        count = resend_pending(max_attempts=max_attempts)
-        self.stdout.write(f"{count} e-mail(s) enqueued again.")
+    def task_arguments(self, *, max_attempts, **options):
+        return {"max_attempts": max_attempts}
+
+    def report(self, count):
+        return ngettext("%(count)s e-mail enqueued again.", "%(count)s e-mails enqueued again.", count) % {
+            "count": count
+        }

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
-from workflows.services import escalate_overdue
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from workflows.tasks import escalate_overdue_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Record, once each, the need workflow's tasks that outlived their commune's time limit (run daily)."
+    task = escalate_overdue_job
 
-    def handle(self, *args, **options):
-        count = escalate_overdue()
-        self.stdout.write(f"{count} task(s) escalated.")
+    def report(self, count):
+        return ngettext("%(count)s task escalated.", "%(count)s tasks escalated.", count) % {"count": count}

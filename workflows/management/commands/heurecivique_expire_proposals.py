@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
-from workflows.services import expire_proposals
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from workflows.tasks import expire_proposals_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Expire the proposals volunteers left unanswered past their commune's limit (run hourly from cron)."
+    task = expire_proposals_job
 
-    def handle(self, *args, **options):
-        count = expire_proposals()
-        self.stdout.write(f"{count} proposal(s) expired.")
+    def report(self, count):
+        return ngettext("%(count)s proposal expired.", "%(count)s proposals expired.", count) % {"count": count}

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
-from workflows.services import send_referent_digests
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from workflows.tasks import send_referent_digests_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "E-mail each référent their daily digest, when there is something to say (run daily; idempotent)."
+    task = send_referent_digests_job
 
-    def handle(self, *args, **options):
-        count = send_referent_digests()
-        self.stdout.write(f"{count} digest(s) queued.")
+    def report(self, count):
+        return ngettext("%(count)s digest queued.", "%(count)s digests queued.", count) % {"count": count}

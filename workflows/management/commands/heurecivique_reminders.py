@@ -1,11 +1,17 @@
-from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import ngettext
 
-from workflows.services import send_reminders
+from wagtail_heurecivique.management.periodic import PeriodicCommand
+from workflows.tasks import send_reminders_job
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "E-mail day-before reminders and 'did it happen?' follow-ups to volunteers (run daily; idempotent)."
+    task = send_reminders_job
 
-    def handle(self, *args, **options):
-        count = send_reminders()
-        self.stdout.write(f"{count} e-mail(s) queued.")
+    def task_arguments(self, **options):
+        # The day cron meant, even if the worker takes the job after midnight.
+        return {"today": timezone.localdate().isoformat()}
+
+    def report(self, count):
+        return ngettext("%(count)s e-mail queued.", "%(count)s e-mails queued.", count) % {"count": count}

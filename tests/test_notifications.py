@@ -236,7 +236,10 @@ def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
 
     from .test_actions import make_actions
 
-    _index, [action] = make_actions(commune_a, start=timezone.now() + dt.timedelta(hours=2))
+    from wagtail_heurecivique.models import VolunteerSpacePage
+
+    index, [action] = make_actions(commune_a, start=timezone.now() + dt.timedelta(hours=2))
+    space = index.get_parent().add_child(instance=VolunteerSpacePage(title="Mon espace", slug="mon-espace"))
     month = timezone.localtime(action.start).date()
     active = factories.volunteer(commune_a, first_name="Inès")
     HoursRecord.objects.create(volunteer=active, date=timezone.localdate(), minutes=90)
@@ -252,6 +255,7 @@ def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
     text, html = parts(message)
     assert action.title in text and f"http://testserver{action.url}" in html
     assert "90 minutes" in text
+    assert f"Modifiez-la dans votre espace bénévole : http://testserver{space.url}" in text
     assert "desabonnement" in message.extra_headers["List-Unsubscribe"]
     with pytest.raises(Exception, match="AAAA-MM"):
         call_command("heurecivique_monthly", month="décembre", stdout=mock.Mock())

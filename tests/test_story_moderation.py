@@ -133,3 +133,26 @@ def test_a_story_cannot_be_published_directly(stories, commune_a, superuser):
     assert client.post(url, submitted).status_code == 302
     assert SuccessStoryPage.objects.get().workflow_in_progress
     assert volunteer and image
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_list_of_successes_makes_the_same_queries_for_10_or_500(stories, count, django_assert_num_queries):
+    import datetime
+
+    first = datetime.date(2026, 1, 1)
+    for number in range(count):
+        stories.add_child(instance=SuccessStoryPage(
+            title=f"Réussite {number:03d}", slug=f"reussite-{number}", summary="Des voisins aidés.",
+            date=first + datetime.timedelta(days=number),
+        ))
+    client = Client()
+    client.get(stories.url)  # Wagtail's site root paths, cached after the first request
+    with django_assert_num_queries(10):
+        content = client.get(stories.url).content.decode()
+    assert content.count("<h2><a href=") == min(count, SuccessStoryIndexPage.per_page)
+    assert f"Réussite {count - 1:03d}" in content  # the most recent first
+    if count > SuccessStoryIndexPage.per_page:
+        assert "Page 1 sur 25" in content
+        last = client.get(stories.url + "?page=25").content.decode()
+        assert "Réussite 000" in last and "Réussite 499" not in last
+        assert client.get(stories.url + "?page=abc").status_code == 200

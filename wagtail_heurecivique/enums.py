@@ -151,6 +151,8 @@ class NotificationKind(models.TextChoices):
     WAITING_LIST = "waiting_list", _("On the waiting list of an action")
     PROMOTED = "promoted", _("A place freed up at an action")
     ONBOARDING_CLOSED = "onboarding_closed", _("Signup closed: not reachable")
+    SPACE_LINK = "space_link", _("Link to the volunteer space")
+    LEFT = "left", _("Confirmation of leaving the programme")
 
 
 class NotificationStatus(models.TextChoices):

@@ -35,7 +35,7 @@ from wagtail_modeladmin.views import (
     ModelFormView,
 )
 
-from .enums import ConsentChannel, ConsentPurpose, VolunteerStatus
+from .enums import ConsentChannel, ConsentPurpose, ErasureRequestSource, VolunteerStatus
 from .fields import FlagsField
 from .history import HistoryFormatter
 from .matching import suggest
@@ -347,6 +347,57 @@ class NeedSuggestionsView(ScopedInstanceMixin, InstanceSpecificView):
         return super().get_context_data(**context)
 
 
+class LeaveRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How and why the volunteer asked to leave"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("For example: by phone on 12 March, moving away. Kept with the request and your name."),
+        error_messages={"required": _("Say how the volunteer asked to leave.")},
+    )
+
+
+class VolunteerLeaveView(ScopedInstanceMixin, InstanceSpecificView):
+    """A volunteer asks the town hall (by phone, at the desk) to leave: the same as from their space."""
+
+    page_title = _("Request to leave")
+
+    def check_action_permitted(self, user):
+        return super().check_action_permitted(user) and self.permission_helper.user_can_edit_obj(user, self.instance)
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/volunteer_leave.html"]
+
+    def get_page_subtitle(self):
+        return str(self.instance)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", LeaveRequestForm())
+        kwargs.setdefault("instance", self.instance)
+        kwargs.setdefault("inspect_url", self.url_helper.get_action_url("inspect", self.pk_quoted))
+        return super().get_context_data(**kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.instance.status == VolunteerStatus.LEFT:
+            messages.error(request, gettext("This volunteer has already left."))
+            return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        from .volunteer_space import leave
+
+        form = LeaveRequestForm(request.POST)
+        if not form.is_valid():
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 400
+            return response
+        leave(self.instance, reason=form.cleaned_data["reason"], source=ErasureRequestSource.STAFF, user=request.user)
+        messages.success(
+            request, gettext("The request to leave of %(volunteer)s is recorded.") % {"volunteer": self.instance}
+        )
+        return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
+
+
 class HeureCiviqueIndexView(IndexView):
     """Lists with declared filters only, and exports that read like the screens."""
 
@@ -407,6 +458,19 @@ class HeureCiviqueButtonHelper(ButtonHelper):
             and self.permission_helper.user_can_inspect_obj(self.request.user, obj)
         ):
             buttons.append(self.history_button(obj.pk, classnames_add, classnames_exclude))
+        return buttons
+
+
+class VolunteerButtonHelper(HeureCiviqueButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if obj.status != VolunteerStatus.LEFT and self.permission_helper.user_can_edit_obj(self.request.user, obj):
+            buttons.append({
+                "url": self.url_helper.get_action_url("leave", quote(obj.pk)),
+                "label": gettext("Request to leave"),
+                "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
+                "title": gettext("Record that this volunteer asked to leave and to have their data erased"),
+            })
         return buttons
 
 
@@ -571,6 +635,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
     )
     export_filename = "volontaires"
     create_view_class = VolunteerCreateView
+    button_helper_class = VolunteerButtonHelper
     panels = [
         MultiFieldPanel(
             [
@@ -610,6 +675,18 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
         ),
     ]
     inspect_view_class = VolunteerInspectView
+
+    def leave_view(self, request, instance_pk):
+        return VolunteerLeaveView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
+    def get_admin_urls_for_registration(self):
+        return super().get_admin_urls_for_registration() + (
+            re_path(
+                self.url_helper.get_action_url_pattern("leave"),
+                self.leave_view,
+                name=self.url_helper.get_action_url_name("leave"),
+            ),
+        )
 
     def get_edit_handler(self):
         return ObjectList(self.panels, base_form_class=VolunteerAdminForm)

@@ -127,3 +127,78 @@ class RegistrationForm(HoneypotMixin, forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class SpaceLinkForm(HoneypotMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"), help_text=_("The one you signed up with: we send you a link to your space."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class VolunteerProfileForm(forms.ModelForm):
+    """What a volunteer changes in their space; the e-mail address goes through the town hall."""
+
+    IDENTITY = ("first_name", "last_name", "phone", "postcode", "neighbourhood")
+    COMMITMENT = ("skills", "action_kinds", "availability", "frequency", "radius_km", "languages")
+    EMAILS = ("wants_proposal_emails", "wants_reminders", "wants_monthly_message", "message_frequency")
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "first_name", "last_name", "phone", "postcode", "neighbourhood",
+            "skills", "action_kinds", "availability", "frequency", "radius_km", "languages",
+            "wants_proposal_emails", "wants_reminders", "wants_monthly_message", "message_frequency",
+        ]
+        widgets = {"skills": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = Skill.objects.order_by("name")
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", inputmode="numeric")
+
+    def section(self, names):
+        return [self[name] for name in names]
+
+    def identity_fields(self):
+        return self.section(self.IDENTITY)
+
+    def commitment_fields(self):
+        return self.section(self.COMMITMENT)
+
+    def email_fields(self):
+        return self.section(self.EMAILS)
+
+
+class PauseForm(forms.Form):
+    MAX_DAYS = 366
+
+    until = forms.DateField(
+        label=_("No proposal until (included)"), widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        today = timezone.localdate()
+        if until < today:
+            raise ValidationError(_("The date cannot be in the past."))
+        if (until - today).days > self.MAX_DAYS:
+            raise ValidationError(_("A pause lasts one year at most."))
+        return until
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you leaving? (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I leave L'Heure Civique and ask for my personal data to be erased"),
+        error_messages={"required": _("Tick the box to confirm that you are leaving.")},
+    )

@@ -71,7 +71,7 @@ def confirm(registration):
 
 
 @transaction.atomic
-def cancel(registration):
+def cancel(registration, reason=None):
     """Free the place; the first on the waiting list takes it and is told."""
     action = _locked(registration.action_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -79,7 +79,7 @@ def cancel(registration):
         return registration.status
     was_registered = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
-    registration._change_reason = gettext("Cancelled by the e-mailed link")
+    registration._change_reason = reason or gettext("Cancelled by the e-mailed link")
     registration.save()
     if was_registered:
         first = action.registrations.filter(status=RegistrationStatus.WAITING).order_by("confirmed_at", "pk").first()

@@ -18,6 +18,10 @@ DEFAULTS = {
     "PUBLIC_FORM_RATE_PER_EMAIL": "5/h",
     # Days a volunteer's e-mail confirmation link stays valid.
     "SIGNUP_LINK_DAYS": 7,
+    # Minutes a link to the volunteer space stays valid (it opens the space once).
+    "SPACE_LINK_MINUTES": 60,
+    # Hours the volunteer space stays open in the browser after following the link.
+    "SPACE_SESSION_HOURS": 12,
     # Calls without an answer before a volunteer's welcome is closed.
     "ONBOARDING_MAX_ATTEMPTS": 3,
     # Rows per page in the back-office history view.

@@ -18,3 +18,8 @@ volunteer_confirmed = Signal()
 #: A référent entered a volunteer by hand (signed up by phone or on paper): no e-mail
 #: to confirm, they wait for the interview. Arguments: ``volunteer``, ``user``.
 volunteer_entered = Signal()
+
+#: A volunteer left the programme (from their space, or recorded by a référent): their
+#: record is deactivated and a request to erase their data recorded. Sent inside that
+#: transaction. Arguments: ``volunteer``, ``user`` (the staff member, or ``None``).
+volunteer_left = Signal()

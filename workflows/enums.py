@@ -56,3 +56,4 @@ class OnboardingOutcome(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("onboarding outcome", "Accepted")
     DECLINED = "declined", pgettext_lazy("onboarding outcome", "Declined")
     UNREACHABLE = "unreachable", pgettext_lazy("onboarding outcome", "Not reachable")
+    WITHDRAWN = "withdrawn", pgettext_lazy("onboarding outcome", "Withdrawn by the volunteer")

@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from wagtail_heurecivique.signals import need_received, volunteer_confirmed, volunteer_entered
+from wagtail_heurecivique.signals import need_received, volunteer_confirmed, volunteer_entered, volunteer_left
 
 from . import services
 
@@ -19,3 +19,9 @@ def start_onboarding_after_signup(sender, volunteer, **kwargs):
 @receiver(volunteer_entered, dispatch_uid="heurecivique_workflows.start_onboarding_staff")
 def start_onboarding_entered(sender, volunteer, user, **kwargs):
     services.start_onboarding(volunteer, user=user)
+
+
+@receiver(volunteer_left, dispatch_uid="heurecivique_workflows.volunteer_left")
+def withdraw_volunteer(sender, volunteer, user=None, **kwargs):
+    """Proposals waiting for their answer are declined, their welcome closed."""
+    services.withdraw_volunteer(volunteer, user=user)

@@ -374,3 +374,27 @@ def send_referent_digests(now=None):
         ))
     return count
 
+
+def withdraw_volunteer(volunteer, user=None):
+    """The volunteer left: what waited for their answer is declined, their welcome closed."""
+    from viewflow.workflow.status import PROCESS
+
+    from .enums import OnboardingOutcome
+    from .models import OnboardingProcess
+
+    waiting = Proposal.objects.filter(volunteer=volunteer, status=ProposalStatus.PROPOSED).select_related("need")
+    for proposal in waiting:
+        process = NeedProcess.objects.filter(need=proposal.need_id).first()
+        if process is None:
+            continue
+        with _flow().lock(process.pk), transaction.atomic():
+            proposal.refresh_from_db()
+            if proposal.status != ProposalStatus.PROPOSED:
+                continue
+            record(proposal, gettext("The volunteer left the programme"), user=user,
+                   status=ProposalStatus.DECLINED, answered_at=timezone.now())
+            settle(proposal.need)
+    onboarding = OnboardingProcess.objects.filter(volunteer=volunteer, status=PROCESS.NEW).first()
+    if onboarding is not None:
+        _onboarding_flow().instance.cancel(onboarding)
+        OnboardingProcess.objects.filter(pk=onboarding.pk).update(outcome=OnboardingOutcome.WITHDRAWN)

@@ -237,7 +237,9 @@ class DemoBuilder:
 
     def _commune_pages(self, home, commune):
         """The commune's Heure Civique pages: its home, the signup and the need report pages."""
-        from wagtail_heurecivique.models import CommuneHomePage, NeedReportPage, VolunteerSignupPage
+        from wagtail_heurecivique.models import (
+            CommuneHomePage, NeedReportPage, VolunteerSignupPage, VolunteerSpacePage,
+        )
 
         page = CommuneHomePage.objects.filter(commune=commune).first()
         if page is None:
@@ -263,6 +265,11 @@ class DemoBuilder:
                 intro="<p>Pour vous, un voisin, un patient : la mairie étudie chaque demande.</p>",
             ))
             Commune.objects.filter(pk=commune.pk).update(root_page=page)
+        if not VolunteerSpacePage.objects.child_of(page).exists():
+            page.add_child(instance=VolunteerSpacePage(
+                title="Mon espace bénévole", slug="mon-espace",
+                intro="<p>Vos coordonnées, vos disponibilités, vos inscriptions, une pause, vos données.</p>",
+            ))
         self._stories(page, commune)
         self._actions(page, commune)
 

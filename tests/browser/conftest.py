@@ -2,10 +2,13 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("HEURECIVIQUE_CHROMIUM", "/usr/bin/chromium")
+#: Where the tests leave screenshots of the screens they walk through (not in git).
+SCREENSHOTS = Path(os.environ.get("HEURECIVIQUE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 
 # Playwright's sync API keeps an asyncio loop on the main thread; the ORM calls made by
 # the tests and by the test-database teardown are still synchronous and safe.
@@ -72,3 +75,16 @@ def page_tree(transactional_db):
 
     Locale.objects.get_or_create(language_code="fr")
     return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+@pytest.fixture
+def screenshot(page):
+    """``screenshot("name")`` saves the whole page as build/screenshots/name.png."""
+
+    def take(name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -135,3 +135,61 @@ def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_
         page.get_by_role("button", name="Je confirme mon inscription").click()
     expect(page.get_by_role("status")).to_contain_text("liste d’attente")
     assert dict(Registration.objects.values_list("first_name", "status")) == {"Inès": "registered", "Paul": "waiting"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_volunteer_opens_their_space_by_the_e_mailed_link(page_tree, live_server, page, screenshot):
+    import datetime
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from wagtail_heurecivique.models import ErasureRequest, Volunteer
+
+    commune = _commune_site()
+    volunteer = factories.volunteer(commune, first_name="Inès", email="ines@example.org", postcode="92270")
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Bois-Colombes").click()
+    page.get_by_role("link", name="Ouvrir mon espace bénévole").click()
+    page.get_by_label("Votre adresse e-mail").fill("ines@")
+    page.get_by_role("button", name="Envoyez-moi le lien").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_label("Votre adresse e-mail")).to_have_value("ines@")
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    page.get_by_label("Votre adresse e-mail").fill("ines@example.org")
+    page.get_by_role("button", name="Envoyez-moi le lien").click()
+    expect(page.get_by_role("status")).to_contain_text("Vérifiez votre boîte")
+
+    link = re.search(r"http://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace bénévole")
+    expect(page.get_by_text("Bonjour Inès")).to_be_visible()
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    screenshot("mon-espace-tableau-de-bord")
+
+    page.get_by_role("link", name="Modifier mes coordonnées, disponibilités et préférences de courriels").click()
+    page.get_by_label("Quartier").fill("La Gare")
+    page.get_by_label("Fréquence du message d’actualités").select_option("quarterly")
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    screenshot("mon-espace-coordonnees")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Vos modifications sont enregistrées")
+
+    until = timezone.localdate() + datetime.timedelta(days=20)
+    page.get_by_label("Aucune proposition jusqu’au (inclus)").fill(until.isoformat())
+    page.get_by_role("button", name="Faire une pause").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre pause est enregistrée")
+    volunteer.refresh_from_db()
+    assert (volunteer.neighbourhood, volunteer.message_frequency, volunteer.paused_until) == ("La Gare", "quarterly", until)
+
+    page.get_by_role("link", name="Quitter L’Heure Civique").click()
+    page.get_by_label("Je quitte L’Heure Civique et demande l’effacement de mes données personnelles").check()
+    page.get_by_role("button", name="Je quitte L’Heure Civique").click()
+    expect(page.get_by_role("status")).to_contain_text("Vous ne recevrez plus de propositions")
+    screenshot("mon-espace-depart")
+    assert Volunteer.objects.get(pk=volunteer.pk).status == "left" and ErasureRequest.objects.count() == 1

@@ -5,7 +5,7 @@ from .communes import Commune, CommuneMembership
 from .consents import Consent
 from .needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
 from .notifications import Notification
-from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage
+from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage, VolunteerSpacePage
 from .actions import ActionIndexPage, ActionPage, Registration
 from .stories import ImageConsent, StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
 from .moderation import ConsentCheckTask
@@ -37,4 +37,5 @@ __all__ = [
     "Skill",
     "Volunteer",
     "VolunteerSignupPage",
+    "VolunteerSpacePage",
 ]

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ class CommuneHomePage(Page):
     subpage_types = [
         "wagtail_heurecivique.VolunteerSignupPage",
         "wagtail_heurecivique.NeedReportPage",
+        "wagtail_heurecivique.VolunteerSpacePage",
         "wagtail_heurecivique.SuccessStoryIndexPage",
         "wagtail_heurecivique.ActionIndexPage",
     ]
@@ -42,6 +44,7 @@ class CommuneHomePage(Page):
         children = self.get_children().live().specific()
         context["signup_page"] = next((p for p in children if isinstance(p, VolunteerSignupPage)), None)
         context["report_page"] = next((p for p in children if isinstance(p, NeedReportPage)), None)
+        context["space_page"] = next((p for p in children if isinstance(p, VolunteerSpacePage)), None)
         from django.utils import timezone
 
         from .actions import ActionPage
@@ -176,3 +179,175 @@ class NeedReportPage(PublicFormPage):
 
         need = report_need(form, self.commune)
         return self.render_form(request, None, done=True, reference=need.reference)
+
+
+class VolunteerSpacePage(PublicFormPage):
+    """"Mon espace": a volunteer opens it with a link e-mailed to them and manages their commitment."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    template = "wagtail_heurecivique/pages/volunteer_space_page.html"
+    rate_group = "space"
+    #: Messages shown once after an action, by the ``fait`` query parameter.
+    DONE = {
+        "profil": _("Your changes are saved."),
+        "pause": _("Your pause is recorded: no proposal until the date you chose."),
+        "reprise": _("Welcome back: you can receive proposals again."),
+    }
+
+    class Meta:
+        verbose_name = _("volunteer space page")
+
+    @property
+    def form_class(self):
+        from ..public_forms import SpaceLinkForm
+
+        return SpaceLinkForm
+
+    def serve(self, request, *args, **kwargs):
+        from django.utils.cache import add_never_cache_headers
+
+        response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)  # personal pages: never in a shared cache
+        return response
+
+    def _volunteer(self, request):
+        from ..volunteer_space import current_volunteer
+
+        return current_volunteer(request, self.commune)
+
+    def _home(self):
+        return HttpResponseRedirect(self.url)
+
+    def _render(self, request, template, status=200, **extra):
+        context = self.get_context(request)
+        context["space_urls"] = {name: self.url + self.reverse_subpage(name) for name in ("profile", "pause", "data", "leave", "close")}
+        context.update(extra)
+        return TemplateResponse(request, f"wagtail_heurecivique/pages/{template}", context, status=status)
+
+    def handle(self, request, form):
+        from ..notifications.links import absolute
+        from ..volunteer_space import send_link, space_token
+
+        def link_for(volunteer):
+            query = urlencode({"jeton": space_token(volunteer)})
+            return absolute(self.url + self.reverse_subpage("enter") + "?" + query)
+
+        send_link(self.commune, form.cleaned_data["email"], link_for)
+        return self.render_form(request, None, done=True)
+
+    @path("")
+    def form_view(self, request):
+        volunteer = self._volunteer(request)
+        if volunteer is None:
+            return super().form_view(request)
+        return self.dashboard(request, volunteer)
+
+    def dashboard(self, request, volunteer, pause_form=None, status=200):
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        from ..enums import ProposalStatus, RegistrationStatus
+        from ..public_forms import PauseForm
+        from ..volunteer_space import registrations_of
+
+        now = timezone.now()
+        registrations = list(registrations_of(volunteer))
+        given = volunteer.hours.filter(date__year=now.year).aggregate(minutes=Sum("minutes"))["minutes"] or 0
+        return self._render(
+            request, "volunteer_space_dashboard.html", status=status,
+            volunteer=volunteer,
+            done=self.DONE.get(request.GET.get("fait", "")),
+            pause_form=pause_form or PauseForm(initial={"until": volunteer.paused_until}),
+            paused=bool(volunteer.paused_until and volunteer.paused_until >= timezone.localdate()),
+            coming=[(r, r.action.link("cancel_registration", r)) for r in registrations
+                    if r.action.start >= now and r.status != RegistrationStatus.CANCELLED],
+            past=[r for r in registrations if r.action.start < now and r.status == RegistrationStatus.REGISTERED],
+            proposals=volunteer.proposals.filter(status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED))
+            .select_related("need__category").order_by("-proposed_at"),
+            year_minutes=given,
+        )
+
+    @path("entrer/", name="enter")
+    def enter_view(self, request):
+        from ..volunteer_space import open_space, volunteer_for_token
+
+        volunteer = volunteer_for_token(request.GET.get("jeton", ""), self.commune)
+        if volunteer is None:
+            return self._render(request, "volunteer_space_link_invalid.html", status=400)
+        if request.method == "POST":
+            if open_space(request, volunteer):
+                return self._home()
+            return self._render(request, "volunteer_space_link_invalid.html", status=400)
+        # A page with a button: mail scanners that follow links do not use them up.
+        return self._render(request, "volunteer_space_enter.html", volunteer=volunteer)
+
+    @path("profil/", name="profile")
+    def profile_view(self, request):
+        from ..public_forms import VolunteerProfileForm
+        from ..volunteer_space import save_changes
+
+        volunteer = self._volunteer(request)
+        if volunteer is None:
+            return self._home()
+        if request.method != "POST":
+            return self._render(request, "volunteer_space_profile.html", form=VolunteerProfileForm(instance=volunteer))
+        form = VolunteerProfileForm(request.POST, instance=volunteer)
+        if not form.is_valid():
+            return self._render(request, "volunteer_space_profile.html", form=form, status=400)
+        save_changes(volunteer, form, gettext("Changed by the volunteer in their space"))
+        return HttpResponseRedirect(self.url + "?fait=profil")
+
+    @path("pause/", name="pause")
+    def pause_view(self, request):
+        from ..public_forms import PauseForm
+        from ..volunteer_space import set_pause
+
+        volunteer = self._volunteer(request)
+        if volunteer is None or request.method != "POST":
+            return self._home()
+        if "resume" in request.POST:
+            set_pause(volunteer, None)
+            return HttpResponseRedirect(self.url + "?fait=reprise")
+        form = PauseForm(request.POST)
+        if not form.is_valid():
+            return self.dashboard(request, volunteer, pause_form=form, status=400)
+        set_pause(volunteer, form.cleaned_data["until"])
+        return HttpResponseRedirect(self.url + "?fait=pause")
+
+    @path("donnees/", name="data")
+    def data_view(self, request):
+        from django.http import HttpResponse
+
+        from ..volunteer_space import export
+
+        volunteer = self._volunteer(request)
+        if volunteer is None:
+            return self._home()
+        response = HttpResponse(export(volunteer), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="heure-civique-mes-donnees.json"'
+        return response
+
+    @path("quitter/", name="leave")
+    def leave_view(self, request):
+        from ..public_forms import LeaveForm
+        from ..volunteer_space import close_space, leave
+
+        volunteer = self._volunteer(request)
+        if volunteer is None:
+            return self._home()
+        if request.method != "POST":
+            return self._render(request, "volunteer_space_leave.html", form=LeaveForm(), volunteer=volunteer)
+        form = LeaveForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, "volunteer_space_leave.html", form=form, volunteer=volunteer, status=400)
+        leave(volunteer, reason=form.cleaned_data["reason"])
+        close_space(request)
+        return self._render(request, "volunteer_space_leave.html", left=True)
+
+    @path("sortir/", name="close")
+    def close_view(self, request):
+        from ..volunteer_space import close_space
+
+        if request.method == "POST":
+            close_space(request)
+        return self._home()

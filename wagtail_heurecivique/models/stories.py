@@ -36,11 +36,18 @@ class SuccessStoryIndexPage(Page):
     class Meta:
         verbose_name = _("success stories")
 
+    #: Stories per page of the list.
+    per_page = 20
+
     def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = (
+        stories = (
             SuccessStoryPage.objects.child_of(self).live().order_by("-date", "-pk").only("title", "date", "summary", "url_path")
         )
+        # get_page() turns a page number that is not one, or too large, into a page that exists.
+        context["stories"] = Paginator(stories, self.per_page).get_page(request.GET.get("page"))
         return context
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus
 from ..models import HoursRecord, Need, Notification, Proposal
+from ..settings import get_setting
 from .links import TOPICS, absolute, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def _volunteer(notification):
     from ..models import Volunteer
 
     volunteer = Volunteer.objects.get(pk=notification.context["volunteer"])
-    return {"volunteer": volunteer, "confirm_url": notification.context.get("confirm_url", "")}
+    return {"volunteer": volunteer, "confirm_url": notification.context.get("confirm_url", ""),
+            "link": notification.context.get("link", ""), "link_minutes": get_setting("SPACE_LINK_MINUTES")}
 
 
 def _registration(notification):
@@ -101,7 +103,11 @@ def _monthly(notification):
     following = add_months(month, months)
     home = CommuneHomePage.objects.filter(commune=volunteer.commune).first()
     actions = []
+    space = None
     if home is not None:
+        from ..models import VolunteerSpacePage
+
+        space = VolunteerSpacePage.objects.child_of(home).live().first()
         actions = list(
             ActionPage.objects.descendant_of(home).live()
             .filter(start__date__gte=max(month, timezone.localdate()), start__date__lt=following).order_by("start")
@@ -115,6 +121,7 @@ def _monthly(notification):
         "volunteer": volunteer, "month": month, "months": months, "last_month": add_months(month, months - 1),
         "quarterly": months > 1, "frequency_label": MessageFrequency(frequency).label, "actions": actions,
         "monthly_subject": MONTHLY_SUBJECTS[month.month],
+        "space_url": absolute(space.url) if space is not None else "",
         "year_minutes": minutes(given.filter(date__year=month.year)),
         "month_before_minutes": minutes(given.filter(date__lt=month, date__gte=add_months(month, -1))),
         # The hours of the period just ended: the month, or the quarter, before this message.
@@ -132,6 +139,8 @@ BUILDERS = {
     NotificationKind.WELCOME: _volunteer,
     NotificationKind.ONBOARDING_CLOSED: _volunteer,
     NotificationKind.ALREADY_REGISTERED: _volunteer,
+    NotificationKind.SPACE_LINK: _volunteer,
+    NotificationKind.LEFT: _volunteer,
     NotificationKind.NEED_RECEIVED: _referral,
     NotificationKind.PROPOSAL: _proposal,
     NotificationKind.ACCEPTED: _proposal,

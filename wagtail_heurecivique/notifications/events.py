@@ -99,6 +99,22 @@ def onboarding_closed(volunteer):
     )
 
 
+def space_link(volunteer, link, now):
+    """A link to the volunteer space, asked for on the site: each request sends a new one."""
+    return notify(
+        NotificationKind.SPACE_LINK, key=f"space:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "link": link},
+    )
+
+
+def left(volunteer, request):
+    """The request to leave is recorded: what happens next."""
+    return notify(
+        NotificationKind.LEFT, key=f"left:{volunteer.pk}:{request.pk}", to=volunteer.email,
+        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
+    )
+
+
 def _registration(kind, registration, key, **context):
     action = registration.action
     return notify(

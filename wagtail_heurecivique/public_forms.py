@@ -154,6 +154,18 @@ class VolunteerProfileForm(forms.ModelForm):
             "wants_proposal_emails", "wants_reminders", "wants_monthly_message", "message_frequency",
         ]
         widgets = {"skills": forms.CheckboxSelectMultiple}
+        # Spoken to the volunteer, where the back office speaks about them.
+        labels = {
+            "wants_proposal_emails": _("I receive the needs proposed to me by e-mail"),
+            "wants_reminders": _("I receive reminders"),
+            "wants_monthly_message": _("I receive the news of L'Heure Civique"),
+            "message_frequency": _("How often I receive the news"),
+        }
+        help_texts = {
+            "wants_proposal_emails": _("Otherwise the town hall calls me."),
+            "wants_reminders": _("The day before a help, the day after, and the thanks."),
+            "wants_monthly_message": _("The actions planned and my hours."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,7 +57,7 @@ def test_history_table_is_accessible(login, live_server, page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, page):
+def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, page, screenshot):
     from wagtail_heurecivique.models import Proposal, Skill
     from wagtail_heurecivique.signals import need_received
     from workflows.services import answer_path
@@ -78,6 +78,7 @@ def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, 
     expect(page.get_by_role("heading", name="Mes tâches")).to_be_visible()
     results = Axe().run(page, context="table.heurecivique-inbox")
     assert results.response["violations"] == [], results.generate_report()
+    screenshot("admin-mes-taches")
     page.get_by_role("button", name="Prendre en charge").click()
     expect(page.get_by_text("La tâche est à vous.")).to_be_visible()
     page.get_by_label("Accepter : chercher des volontaires").check()
@@ -88,6 +89,7 @@ def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, 
     row = page.locator("table.heurecivique-suggestions tbody tr").first
     expect(row).to_contain_text("compétences : Courses")
     row.get_by_label("Inès Roux").check()
+    screenshot("admin-proposer")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("« Proposer aux volontaires » fait pour Courses de Mme Blanc.")).to_be_visible()
     proposal = Proposal.objects.get()

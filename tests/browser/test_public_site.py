@@ -10,7 +10,7 @@ from .. import factories
 
 
 @pytest.mark.django_db(transaction=True)
-def test_home_page_is_french_and_accessible(page_tree, live_server, page):
+def test_home_page_is_french_and_accessible(page_tree, live_server, page, screenshot):
     DemoBuilder().build_site()
     commune = factories.commune()
     for _ in range(6):
@@ -23,6 +23,7 @@ def test_home_page_is_french_and_accessible(page_tree, live_server, page):
     expect(counters.locator("dd").first).to_have_text("6")
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
+    screenshot("site-accueil")
 
 
 def _commune_site():
@@ -36,7 +37,7 @@ def _commune_site():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server, page):
+def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server, page, screenshot):
     import re
 
     from django.core import mail
@@ -47,6 +48,7 @@ def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server,
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Bois-Colombes").click()
     assert Axe().run(page).response["violations"] == []
+    screenshot("commune-accueil")
     page.get_by_role("link", name="Je deviens volontaire").click()
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
@@ -66,6 +68,7 @@ def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server,
     expect(page.get_by_label("lundi matin")).to_be_checked()
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
+    screenshot("inscription-erreurs")
 
     page.get_by_label("Adresse e-mail").fill("ines.roux@example.org")
     page.get_by_label("J’accepte que la mairie conserve ces informations pour organiser l’Heure Civique").check()
@@ -80,7 +83,7 @@ def test_a_resident_signs_up_fixes_an_error_and_confirms(page_tree, live_server,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_referrer_reports_a_need(page_tree, live_server, page):
+def test_a_referrer_reports_a_need(page_tree, live_server, page, screenshot):
     from wagtail_heurecivique.models import Need
 
     _commune_site()
@@ -101,11 +104,12 @@ def test_a_referrer_reports_a_need(page_tree, live_server, page):
     page.get_by_role("button", name="Signaler le besoin").click()
     need = Need.objects.get()
     expect(page.get_by_role("status")).to_contain_text(need.reference)
+    screenshot("besoin-signale")
     assert need.source == "referral" and need.referrer_name == "Dr Durand (Cabinet des Lilas)"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_server, page):
+def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_server, page, screenshot):
     import datetime
     import re
 
@@ -124,6 +128,7 @@ def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_
     page.get_by_role("link", name="Goûter des voisins").click()
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
+    screenshot("action-page")
     for first_name, email in (("Inès", "ines@example.org"), ("Paul", "paul@example.org")):
         page.goto(live_server.url + "/bois-colombes/actions/gouter/")
         page.get_by_label("Prénom").fill(first_name)
@@ -134,6 +139,7 @@ def test_register_to_an_action_until_full_then_the_waiting_list(page_tree, live_
         page.goto(live_server.url + link)
         page.get_by_role("button", name="Je confirme mon inscription").click()
     expect(page.get_by_role("status")).to_contain_text("liste d’attente")
+    screenshot("action-liste-d-attente")
     assert dict(Registration.objects.values_list("first_name", "status")) == {"Inès": "registered", "Paul": "waiting"}
 
 
@@ -173,7 +179,7 @@ def test_a_volunteer_opens_their_space_by_the_e_mailed_link(page_tree, live_serv
 
     page.get_by_role("link", name="Modifier mes coordonnées, disponibilités et préférences de courriels").click()
     page.get_by_label("Quartier").fill("La Gare")
-    page.get_by_label("Fréquence du message d’actualités").select_option("quarterly")
+    page.get_by_label("À quelle fréquence je reçois les nouvelles").select_option("quarterly")
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
     screenshot("mon-espace-coordonnees")

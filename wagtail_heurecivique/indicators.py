@@ -248,24 +248,18 @@ def compute(communes, start, end, *, kind=None):
     add("beneficiaries_helped", _("Beneficiaries helped"), answered["beneficiaries"])
     # Keys without a side are the beneficiaries': they were the only ratings before the
     # volunteers gave theirs, and the open data publishes them under these names.
-    add("satisfaction", _("Beneficiaries' satisfaction (average rating out of 5)"), answered["beneficiary_average"], "/5")
-    add("ratings", _("Ratings given by beneficiaries"), answered["beneficiary_rated"])
-    for rating in range(1, 6):
-        add(
-            f"ratings_{rating}",
-            _("Beneficiaries' ratings of %(rating)s/5") % {"rating": rating},
-            answered[f"beneficiary_{rating}"],
-            short_label=f"{rating}/5",
-        )
-    add("volunteer_satisfaction", _("Volunteers' satisfaction (average rating out of 5)"), answered["volunteer_average"], "/5")
-    add("volunteer_ratings", _("Ratings given by volunteers"), answered["volunteer_rated"])
-    for rating in range(1, 6):
-        add(
-            f"volunteer_ratings_{rating}",
-            _("Volunteers' ratings of %(rating)s/5") % {"rating": rating},
-            answered[f"volunteer_{rating}"],
-            short_label=f"{rating}/5",
-        )
+    sides = (
+        ("", "beneficiary", _("Beneficiaries' satisfaction (average rating out of 5)"),
+         _("Ratings given by beneficiaries"), _("Beneficiaries' ratings of %(rating)s/5")),
+        ("volunteer_", "volunteer", _("Volunteers' satisfaction (average rating out of 5)"),
+         _("Ratings given by volunteers"), _("Volunteers' ratings of %(rating)s/5")),
+    )
+    for prefix, side, average_label, count_label, rating_label in sides:
+        add(f"{prefix}satisfaction", average_label, answered[f"{side}_average"], "/5")
+        add(f"{prefix}ratings", count_label, answered[f"{side}_rated"])
+        for rating in range(1, 6):
+            add(f"{prefix}ratings_{rating}", rating_label % {"rating": rating}, answered[f"{side}_{rating}"],
+                short_label=f"{rating}/5")
     add("feedback_comments", _("Proposals with written feedback"), answered["comments"])
 
     # One aggregate over the needs: a DISTINCT over partners joined back to a needs

@@ -2,7 +2,8 @@
 
 Goals (issue 6): median ≤ 100 ms at 50,000 volunteers on PostgreSQL, ratio 50k/5k ≤ 3,
 the same number of SQL queries whatever the size. The same data then times the
-département's evaluation (every indicator over all communes, goal ≤ 2 s).
+département's evaluation (every indicator over all communes, goal ≤ 2 s) and the
+coordinator's dashboard panel over all communes (goal ≤ 2 s).
 Run with `make benchmark`.
 """
 
@@ -13,11 +14,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail_heurecivique.evaluation import default_period
+from wagtail_heurecivique.evaluation import EvaluationPanel, default_period
 from wagtail_heurecivique.indicators import compute
 from wagtail_heurecivique.matching import suggest
 from wagtail_heurecivique.models import Commune
 
+from .. import factories
 from .departement import Departement
 
 GOAL_MEDIAN_SECONDS = 0.100
@@ -68,6 +70,13 @@ def test_suggestions_at_departement_scale(capsys):
         compute(Commune.objects.all(), start, end)
         evaluation_seconds = time.perf_counter() - began
 
+    # The coordinator's dashboard panel: this month's pulse of every commune.
+    coordinator = factories.coordinator("coordination-bench")
+    with CaptureQueriesContext(connection) as panel_queries:
+        began = time.perf_counter()
+        EvaluationPanel(coordinator).get_context_data({})
+        panel_seconds = time.perf_counter() - began
+
     ratio = large[0] / small[0]
     with capsys.disabled():
         print(f"\nMatching benchmark on {connection.vendor} — 500 communes, 20,000 needs, {RUNS} needs of the largest communes")
@@ -79,7 +88,12 @@ def test_suggestions_at_departement_scale(capsys):
             f"département evaluation (500 communes, 50,000 volunteers): {evaluation_seconds * 1000:.0f} ms, "
             f"{len(captured)} queries (goal ≤ {GOAL_EVALUATION_SECONDS:.0f} s)"
         )
+        print(
+            f"département dashboard panel (coordinator, 500 communes): {panel_seconds * 1000:.0f} ms, "
+            f"{len(panel_queries)} queries (goal ≤ {GOAL_EVALUATION_SECONDS:.0f} s)"
+        )
     assert large[0] <= GOAL_MEDIAN_SECONDS
     assert ratio <= GOAL_RATIO
     assert len(small[2] | large[2]) == 1, "the number of queries must not depend on the data"
     assert evaluation_seconds <= GOAL_EVALUATION_SECONDS
+    assert panel_seconds <= GOAL_EVALUATION_SECONDS

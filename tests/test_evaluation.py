@@ -134,9 +134,15 @@ def test_printable_report_has_charts_with_data_tables(client, dataset, referent_
     assert "http://" not in content.replace("http://www.w3.org", "").replace("http://pygal.org", "").replace("http://github.com/Kozea/pygal", "")
     assert '<th scope="row">sept. 2026</th><td>2.0 h</td>' in content.replace("2,0", "2.0")
     assert "report.css" in content
-    # The evaluation page links to it, keeping the chosen filters.
+    # The evaluation page links to it, keeping the chosen filters, and shows the same charts.
     listing = client.get(URL, period()).content.decode()
     assert f"{PRINT_URL}?start=2026-09-01" in listing
+    assert listing.count("<svg") - listing.count('<svg class="icon') >= 5 and "charts.css" in listing
+    assert f'<figcaption id="chart-actions_kind">{french("Actions held by kind")}</figcaption>' in listing
+    assert '<th scope="row">5/5</th><td>1</td><td>0</td>' in listing
+    # The charts follow the filters when the listing refreshes its results alone.
+    results = client.get(reverse("heurecivique_evaluation_results"), period()).content.decode()
+    assert '<figcaption id="chart-actions_kind">' in results
 
 
 @pytest.mark.django_db

@@ -154,6 +154,14 @@ class EvaluationReportView(EvaluationScopeMixin, ReportView):
     def get_filtered_queryset(self):
         return self.indicators()
 
+    results_template_name = "wagtail_heurecivique/admin/evaluation_results.html"
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        # Drawn from the indicators already computed: no query of their own.
+        context["charts"] = charts_from(context["object_list"]) if context.get("object_list") else []
+        return context
+
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons.copy()

@@ -319,6 +319,10 @@ class DemoBuilder:
                     action=action, commune=commune, volunteer=volunteer, first_name=first_name, email=email,
                     status=RegistrationStatus.REGISTERED, confirmed_at=min(start, timezone.now()) - datetime.timedelta(days=5),
                 )
+                if volunteer is not None and days < 0:
+                    # The town hall counts the volunteers' time at its collective actions too.
+                    _save(HoursRecord(volunteer=volunteer, date=timezone.localtime(start).date(),
+                                      minutes=action.duration_minutes, description=title), getattr(self, "admin", None))
 
     def _stories(self, home, commune):
         """A story index with one published success and one waiting in moderation."""

@@ -1,5 +1,7 @@
 """A référent's day in the back office, in a real browser."""
 
+from unittest import mock
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -104,3 +106,19 @@ def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, 
     expect(page.get_by_text("06 11 22 33 44")).to_be_visible()
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_evaluation_page_shows_its_charts_with_their_tables(page_tree, login, live_server, page, screenshot):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    call_command("load_demo", stdout=mock.Mock())
+    login("referente.bois", "changeme")
+    page.goto(live_server.url + reverse("heurecivique_evaluation"))
+    charts = page.get_by_role("region", name="En un coup d’œil")
+    expect(charts.get_by_role("figure", name="Actions menées par type")).to_be_visible()
+    expect(charts.get_by_role("table").first).to_be_visible()
+    results = Axe().run(page, context=".heurecivique-charts")
+    assert results.response["violations"] == [], results.generate_report()
+    screenshot("admin-evaluation")

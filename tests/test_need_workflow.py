@@ -491,3 +491,59 @@ def test_the_follow_up_records_the_beneficiarys_and_each_volunteers_rating(commu
     assert (second.rating, second.volunteer_rating) == (5, 2)
     # Left empty by the référent, what the volunteer wrote through their link is kept.
     assert first.volunteer_feedback == "Cela a eu lieu. Très sympa" and second.volunteer_feedback == ""
+
+
+def test_the_follow_up_keeps_a_rating_the_volunteer_gave_while_the_form_was_open(commune_a, referent_a):
+    need, first, second, desk = _planned_with_two_volunteers(commune_a, referent_a)
+    desk.claim(need, "follow_up")
+    desk.client.get(desk.task_url(need, "follow_up"))  # the référent opens the form: no rating yet
+    link = reverse("wagtail_heurecivique:proposal_answer", args=[_token(first)])
+    Client().post(link, {"answer": "happened", "rating": "3"})
+    data = {"outcome": "done", "present": [first.pk, second.pk], "date": timezone.localdate().isoformat(),
+            "minutes": 60, f"volunteer_rating_{first.pk}": "", f"volunteer_rating_{second.pk}": "5"}
+    assert desk.do(need, "follow_up", data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.volunteer_rating, second.volunteer_rating) == (3, 5)
+
+
+def test_a_volunteer_who_leaves_is_taken_off_a_planned_help(commune_a, referent_a):
+    from wagtail_heurecivique.volunteer_space import leave
+    from workflows.models import TaskDeadline
+
+    need, first, second, desk = _planned_with_two_volunteers(commune_a, referent_a)
+    task = open_task(need, "follow_up")
+    TaskDeadline.objects.filter(task=task).update(due_at=timezone.now() + datetime.timedelta(days=7))
+    leave(first.volunteer, reason="Déménagement")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    need.refresh_from_db()
+    assert (first.status, second.status, need.status) == (ProposalStatus.CANCELLED, ProposalStatus.ACCEPTED, NeedStatus.PLANNED)
+    assert first.history.first().history_change_reason == "Le bénévole a quitté le dispositif"
+    assert "a quitté le dispositif" in need.history.first().history_change_reason
+    assert TaskDeadline.objects.get(task=task).due_at <= timezone.now()  # first in the référent's tasks
+    # At the follow-up only the volunteer still coming is listed.
+    desk.claim(need, "follow_up")
+    form = desk.client.get(desk.task_url(need, "follow_up")).context["form"]
+    assert [pk for pk, _label in form.fields["present"].choices] == [second.pk]
+
+
+def test_a_volunteer_who_leaves_after_accepting_is_no_longer_counted(commune_a, referent_a):
+    from wagtail_heurecivique.volunteer_space import leave
+
+    need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    desk.propose(need, first, second)
+    answer(Proposal.objects.get(volunteer=first), "accept")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.MATCHING  # one accepted, the other still asked
+    leave(first)
+    need.refresh_from_db()
+    assert Proposal.objects.get(volunteer=first).status == ProposalStatus.CANCELLED
+    assert need.status == NeedStatus.MATCHING
+    # The other declines: nobody accepted any more, the need goes back to proposing.
+    answer(Proposal.objects.get(volunteer=second), "decline")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.QUALIFIED and open_task(need, "match")

@@ -146,7 +146,7 @@ def test_a_newer_link_replaces_an_older_one_once_used(space, volunteer, commit):
     ask_link(client, space, commit, volunteer.email)
     first, second = (link_in(message) for message in mail.outbox)
     assert client.post(second).status_code == 302
-    assert client.post(first).status_code == 400
+    assert Client().post(first).status_code == 400  # in another browser: the older link is dead
 
 
 @override_settings(WAGTAIL_HEURECIVIQUE={"SPACE_SESSION_HOURS": 0})
@@ -366,3 +366,63 @@ def test_an_editor_adds_the_space_under_the_commune_home_once(client, commune_a,
     assert client.post(url, {**data, "slug": "mon-espace-2"}).status_code == 302
     assert VolunteerSpacePage.objects.count() == 1
     assert not VolunteerSpacePage.can_create_at(root)
+
+
+def test_the_link_clicked_again_once_the_space_is_open_leads_to_it(space, volunteer, commit):
+    client = Client()
+    ask_link(client, space, commit, volunteer.email)
+    link = link_in(mail.outbox[0])
+    assert client.post(link).status_code == 302
+    for again in (client.get(link), client.post(link)):  # a second click, in the same browser
+        assert again.status_code == 302 and again["Location"] == space.url
+    assert Client().post(link).status_code == 400  # elsewhere, it is used up
+
+
+def test_leaving_withdraws_consents_and_the_download_leaves_out_the_referents_notes(space, volunteer, commit):
+    volunteer.notes = "Semble fragile, suivi CCAS"
+    volunteer.save()
+    consent = factories.consent(volunteer, purpose="data_processing", text_version="1")
+    client = open_space(Client(), space, commit, volunteer)
+    content = client.get(space.url + "donnees/").content.decode()
+    assert "Semble fragile" not in content and '"notes"' not in content
+    assert "Les notes du référent" in content
+    commit(client.post, space.url + "quitter/", {"confirm": "on"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert consent.history.first().history_change_reason == "Retiré : le bénévole a quitté le dispositif"
+    assert ErasureRequest.history.get().history_change_reason == "Depuis l’espace bénévole"
+
+
+def test_a_change_saved_after_leaving_does_not_bring_the_volunteer_back(space, volunteer, commit):
+    from wagtail_heurecivique.volunteer_space import leave
+
+    client = open_space(Client(), space, commit, volunteer)
+    form_url = space.url + "profil/"
+    data = {"first_name": "Inès", "last_name": "Roux", "postcode": "92270", "frequency": "monthly",
+            "radius_km": "4", "message_frequency": "monthly"}
+    with mock.patch("wagtail_heurecivique.volunteer_space.current_volunteer", return_value=volunteer):
+        leave(Volunteer.objects.get(pk=volunteer.pk))  # from another browser, meanwhile
+        response = client.post(form_url, data)
+    assert response.status_code == 302 and response["Location"] == space.url
+    volunteer.refresh_from_db()
+    assert volunteer.status == VolunteerStatus.LEFT and volunteer.last_name != "Roux"
+
+
+def test_a_new_postcode_drops_the_old_coordinates(space, volunteer, commit):
+    Volunteer.objects.filter(pk=volunteer.pk).update(latitude="48.91", longitude="2.27")
+    client = open_space(Client(), space, commit, volunteer)
+    data = {"first_name": "Inès", "last_name": volunteer.last_name, "postcode": "92250", "frequency": "monthly",
+            "radius_km": "5", "message_frequency": "monthly", "wants_proposal_emails": "on"}
+    assert client.post(space.url + "profil/", data).status_code == 302
+    volunteer.refresh_from_db()
+    assert (volunteer.postcode, volunteer.latitude, volunteer.longitude) == ("92250", None, None)
+
+
+def test_a_link_that_could_not_leave_in_time_is_not_sent_late(space, volunteer, commit):
+    from wagtail_heurecivique.notifications.delivery import deliver
+
+    with mock.patch("wagtail_heurecivique.notifications.enqueue"):  # the first send is lost
+        ask_link(Client(), space, commit, volunteer.email)
+    notification = Notification.objects.get()
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert deliver(notification.pk) == "skipped" and mail.outbox == []

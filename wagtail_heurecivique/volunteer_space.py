@@ -12,11 +12,13 @@ import time
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .enums import ErasureRequestSource, RegistrationStatus, VolunteerStatus
 from .fields import FlagsField
+from .personal_data import Category, registry
 from .models import ErasureRequest, Registration, Volunteer
 from .notifications import events
 from .settings import get_setting
@@ -26,6 +28,12 @@ SALT = "heurecivique.volunteer-space"
 SESSION_KEY = "heurecivique_volunteer_space"
 #: Who may open the space: a volunteer whose address is confirmed and who has not left.
 CAN_OPEN = (VolunteerStatus.TO_INTERVIEW, VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED)
+#: What the download gives beside the personal fields of the registry.
+EXPORTED_COMMITMENT = (
+    "status", "action_kinds", "availability", "frequency", "radius_km", "languages", "paused_until",
+    "charter_version_accepted", "wants_proposal_emails", "wants_reminders", "wants_monthly_message",
+    "message_frequency", "created_at",
+)
 #: Registrations still to come, which leaving cancels.
 OPEN_REGISTRATIONS = (RegistrationStatus.PENDING, RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
 
@@ -38,18 +46,29 @@ def space_token(volunteer):
     return signing.dumps({"v": volunteer.pk, "o": _stamp(volunteer)}, salt=SALT)
 
 
-def volunteer_for_token(token, commune):
-    """The volunteer a link stands for; ``None`` if forged, expired, already used or gone."""
+def _read(token):
     try:
         data = signing.loads(token, salt=SALT, max_age=datetime.timedelta(minutes=get_setting("SPACE_LINK_MINUTES")))
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def volunteer_for_token(token, commune):
+    """The volunteer a link stands for; ``None`` if forged, expired, already used or gone."""
+    data = _read(token)
+    if data is None:
         return None
     volunteer = Volunteer.objects.filter(pk=data.get("v"), commune=commune, status__in=CAN_OPEN).first()
     if volunteer is None or _stamp(volunteer) != data.get("o"):
         return None
     return volunteer
+
+
+def opened_by(token, volunteer):
+    """Whether ``token`` is a genuine, unexpired link of ``volunteer`` (used or not): a second click."""
+    data = _read(token)
+    return data is not None and data.get("v") == volunteer.pk
 
 
 def send_link(commune, email, link_for):
@@ -91,19 +110,30 @@ def close_space(request):
 def registrations_of(volunteer):
     """Their registrations to actions, made with their address before or after they signed up."""
     return (
-        Registration.objects.filter(commune=volunteer.commune_id, email=volunteer.email)
+        Registration.objects.filter(Q(commune=volunteer.commune_id, email=volunteer.email) | Q(volunteer=volunteer))
         .select_related("action")
         .order_by("-action__start")
     )
 
 
 def save_changes(volunteer, form, reason):
+    """Save what the form changed, and only that: the row is locked, and a volunteer who
+    left in the meantime is not brought back. ``False`` if nothing could be saved."""
     with transaction.atomic():
+        current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+        if current.status not in CAN_OPEN:
+            return False
         volunteer = form.save(commit=False)
+        many = {field.name for field in Volunteer._meta.many_to_many}
+        fields = [name for name in form.changed_data if name not in many]
+        if "postcode" in fields:
+            # The coordinates were those of the old address: matching falls back on the postcode.
+            volunteer.latitude = volunteer.longitude = None
+            fields += ["latitude", "longitude"]
         volunteer._change_reason = reason
-        volunteer.save()
+        volunteer.save(update_fields=[*fields, "updated_at"])
         form.save_m2m()
-    return volunteer
+    return True
 
 
 def set_pause(volunteer, until):
@@ -129,14 +159,21 @@ def leave(volunteer, *, reason="", source=ErasureRequestSource.VOLUNTEER_SPACE, 
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.status == VolunteerStatus.LEFT:
         return volunteer.erasure_requests.first()
-    request = ErasureRequest.objects.create(
-        volunteer=volunteer, commune=volunteer.commune, source=source, reason=reason.strip()[:2000]
-    )
+    request = ErasureRequest(volunteer=volunteer, commune=volunteer.commune, source=source, reason=reason.strip()[:2000])
+    request._change_reason = ErasureRequestSource(source).label
+    request._history_user = user
+    request.save()
     volunteer.status = VolunteerStatus.LEFT
     volunteer.wants_proposal_emails = volunteer.wants_reminders = volunteer.wants_monthly_message = False
     volunteer._change_reason = gettext("Asked to leave the programme (request no. %(number)s)") % {"number": request.pk}
     volunteer._history_user = user
     volunteer.save()
+    now = timezone.now()
+    for consent in volunteer.consents.in_force():
+        consent.withdrawn_at = now
+        consent._change_reason = gettext("Withdrawn: the volunteer left the programme")
+        consent._history_user = user
+        consent.save(update_fields=["withdrawn_at"])
     coming = registrations_of(volunteer).filter(status__in=OPEN_REGISTRATIONS, action__start__gte=timezone.now())
     for registration in coming:
         cancel(registration, reason=gettext("Cancelled: the volunteer left the programme"))
@@ -146,7 +183,12 @@ def leave(volunteer, *, reason="", source=ErasureRequestSource.VOLUNTEER_SPACE, 
 
 
 def export(volunteer):
-    """Everything the programme keeps about the volunteer, as JSON (their right of access)."""
+    """Everything the programme keeps about the volunteer, as JSON (their right of access).
+
+    Their personal fields come from the personal-data registry, with their commitment and
+    preferences; the référent's free-text notes are not in it: they are given on a
+    request made to the town hall, which reads them first.
+    """
 
     def value(field):
         raw = getattr(volunteer, field.attname)
@@ -156,10 +198,12 @@ def export(volunteer):
             return str(getattr(volunteer, f"get_{field.name}_display")())
         return raw
 
-    fields = [f for f in Volunteer._meta.concrete_fields if f.name not in ("id", "commune", "user", "space_opened_at")]
+    personal = [f.name for f in registry.fields(Volunteer) if f.category != Category.FREE_TEXT]
+    fields = [Volunteer._meta.get_field(name) for name in (*personal, *EXPORTED_COMMITMENT)]
     data = {
         "exported_at": timezone.now(),
         "commune": volunteer.commune.name,
+        "not_included": gettext("The référent's notes: ask the town hall for them."),
         "volunteer": {
             **{f.name: value(f) for f in fields},
             "skills": sorted(volunteer.skills.values_list("name", flat=True)),

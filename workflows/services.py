@@ -376,24 +376,42 @@ def send_referent_digests(now=None):
 
 
 def withdraw_volunteer(volunteer, user=None):
-    """The volunteer left: what waited for their answer is declined, their welcome closed."""
+    """The volunteer left: nothing waits for them any more.
+
+    A proposal waiting for their answer is declined. A help they had accepted is
+    cancelled: if the need still waited for answers it is settled again (back to
+    matching when nobody is left); if it was planned, its follow-up is due at once, so
+    that the référent finds it first in their tasks and looks for someone else.
+    """
     from viewflow.workflow.status import PROCESS
 
     from .enums import OnboardingOutcome
     from .models import OnboardingProcess
 
-    waiting = Proposal.objects.filter(volunteer=volunteer, status=ProposalStatus.PROPOSED).select_related("need")
-    for proposal in waiting:
+    left = gettext("The volunteer left the programme")
+    mine = Proposal.objects.filter(volunteer=volunteer, status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED))
+    for proposal in mine.select_related("need"):
         process = NeedProcess.objects.filter(need=proposal.need_id).first()
         if process is None:
             continue
         with _flow().lock(process.pk), transaction.atomic():
             proposal.refresh_from_db()
-            if proposal.status != ProposalStatus.PROPOSED:
-                continue
-            record(proposal, gettext("The volunteer left the programme"), user=user,
-                   status=ProposalStatus.DECLINED, answered_at=timezone.now())
-            settle(proposal.need)
+            need = proposal.need
+            need.refresh_from_db()
+            if proposal.status == ProposalStatus.PROPOSED:
+                record(proposal, left, user=user, status=ProposalStatus.DECLINED, answered_at=timezone.now())
+                settle(need)
+            elif proposal.status == ProposalStatus.ACCEPTED:
+                record(proposal, left, user=user, status=ProposalStatus.CANCELLED)
+                if need.status == NeedStatus.MATCHING:
+                    settle(need)
+                elif need.status == NeedStatus.PLANNED:
+                    record(need, gettext("%(volunteer)s left the programme: their help is cancelled, "
+                                         "look for someone else at the follow-up") % {"volunteer": volunteer.public_name},
+                           user=user)
+                    task = open_task(process, "follow_up")
+                    if task is not None:
+                        TaskDeadline.objects.filter(task=task).update(due_at=timezone.now(), escalated_at=None)
     onboarding = OnboardingProcess.objects.filter(volunteer=volunteer, status=PROCESS.NEW).first()
     if onboarding is not None:
         _onboarding_flow().instance.cancel(onboarding)

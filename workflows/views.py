@@ -291,6 +291,10 @@ class MatchView(NeedTaskView):
         services.settle(self.need)
 
 
+def _given(typed, recorded):
+    return recorded if typed is None else typed
+
+
 class FollowUpView(NeedTaskView):
     form_class = FollowUpForm
     template_name = "heurecivique_workflows/follow_up.html"
@@ -325,8 +329,10 @@ class FollowUpView(NeedTaskView):
                     continue
                 services.record(
                     proposal, gettext("Help given"), user=user, status=ProposalStatus.DONE,
-                    rating=data["rating"], volunteer_rating=data[form.volunteer_rating_name(proposal)],
-                    # What the volunteer wrote through their link stays unless the référent writes over it.
+                    rating=data["rating"],
+                    # What the volunteer gave through their link (maybe while this form was open)
+                    # stays unless the référent writes over it.
+                    volunteer_rating=_given(data[form.volunteer_rating_name(proposal)], proposal.volunteer_rating),
                     volunteer_feedback=data["volunteer_feedback"] or proposal.volunteer_feedback,
                     beneficiary_feedback=data["beneficiary_feedback"],
                 )

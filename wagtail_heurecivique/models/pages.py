@@ -269,13 +269,17 @@ class VolunteerSpacePage(PublicFormPage):
 
     @path("entrer/", name="enter")
     def enter_view(self, request):
-        from ..volunteer_space import open_space, volunteer_for_token
+        from ..volunteer_space import open_space, opened_by, volunteer_for_token
 
-        volunteer = volunteer_for_token(request.GET.get("jeton", ""), self.commune)
+        token = request.GET.get("jeton", "")
+        volunteer = volunteer_for_token(token, self.commune)
         if volunteer is None:
+            current = self._volunteer(request)
+            if current is not None and opened_by(token, current):
+                return self._home()  # the link clicked again, the space already open in this browser
             return self._render(request, "volunteer_space_link_invalid.html", status=400)
         if request.method == "POST":
-            if open_space(request, volunteer):
+            if open_space(request, volunteer) or self._volunteer(request) == volunteer:
                 return self._home()
             return self._render(request, "volunteer_space_link_invalid.html", status=400)
         # A page with a button: mail scanners that follow links do not use them up.
@@ -294,7 +298,8 @@ class VolunteerSpacePage(PublicFormPage):
         form = VolunteerProfileForm(request.POST, instance=volunteer)
         if not form.is_valid():
             return self._render(request, "volunteer_space_profile.html", form=form, status=400)
-        save_changes(volunteer, form, gettext("Changed by the volunteer in their space"))
+        if not save_changes(volunteer, form, gettext("Changed by the volunteer in their space")):
+            return self._home()  # they left meanwhile: the space is closed
         return HttpResponseRedirect(self.url + "?fait=profil")
 
     @path("pause/", name="pause")

@@ -206,6 +206,10 @@ def _outdated(notification):
 def _skip_reason(notification):
     if _outdated(notification):
         return gettext("The situation changed since: this message no longer applies.")
+    if notification.kind == NotificationKind.SPACE_LINK:
+        lifetime = datetime.timedelta(minutes=get_setting("SPACE_LINK_MINUTES"))
+        if notification.created_at + lifetime <= timezone.now():
+            return gettext("The link to the space has expired since it was asked for.")
     if notification.kind == NotificationKind.REFERRAL_STATUS:
         need = Need.objects.filter(pk=notification.context.get("need")).first()
         return "" if need is None or need.referrer_wants_updates else gettext("The referrer unsubscribed.")

@@ -18,9 +18,9 @@ from django.utils.translation import gettext
 
 from .enums import ErasureRequestSource, RegistrationStatus, VolunteerStatus
 from .fields import FlagsField
-from .personal_data import Category, registry
 from .models import ErasureRequest, Registration, Volunteer
 from .notifications import events
+from .personal_data import Category, registry
 from .settings import get_setting
 from .signals import volunteer_left
 

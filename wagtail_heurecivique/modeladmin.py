@@ -438,16 +438,19 @@ class HeureCiviqueIndexView(IndexView):
 
 
 class HeureCiviqueButtonHelper(ButtonHelper):
-    def history_button(self, pk, classnames_add=None, classnames_exclude=None):
-        classnames = self.finalise_classname(
-            ["button-secondary"] + (classnames_add or []), classnames_exclude or []
-        )
+    def secondary_button(self, url, label, title, classnames_add=None, classnames_exclude=None):
         return {
-            "url": self.url_helper.get_action_url("history", quote(pk)),
-            "label": gettext("History"),
-            "classname": classnames,
-            "title": gettext("History of this %(object)s") % {"object": self.verbose_name},
+            "url": url,
+            "label": label,
+            "classname": self.finalise_classname(["button-secondary"] + (classnames_add or []), classnames_exclude or []),
+            "title": title,
         }
+
+    def history_button(self, pk, classnames_add=None, classnames_exclude=None):
+        return self.secondary_button(
+            self.url_helper.get_action_url("history", quote(pk)), gettext("History"),
+            gettext("History of this %(object)s") % {"object": self.verbose_name}, classnames_add, classnames_exclude,
+        )
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
@@ -465,12 +468,10 @@ class VolunteerButtonHelper(HeureCiviqueButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
         if obj.status != VolunteerStatus.LEFT and self.permission_helper.user_can_edit_obj(self.request.user, obj):
-            buttons.append({
-                "url": self.url_helper.get_action_url("leave", quote(obj.pk)),
-                "label": gettext("Request to leave"),
-                "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
-                "title": gettext("Record that this volunteer asked to leave and to have their data erased"),
-            })
+            buttons.append(self.secondary_button(
+                self.url_helper.get_action_url("leave", quote(obj.pk)), gettext("Request to leave"),
+                gettext("Record that this volunteer asked to leave and to have their data erased"), classnames_add,
+            ))
         return buttons
 
 
@@ -482,25 +483,14 @@ class NeedButtonHelper(HeureCiviqueButtonHelper):
         except NoReverseMatch:  # the workflows app is not wired in
             handling_url = None
         if handling_url:
-            buttons.insert(
-                0,
-                {
-                    "url": handling_url,
-                    "label": gettext("Handling"),
-                    "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
-                    "title": gettext("Tasks, proposals and timeline of this need"),
-                },
-            )
+            buttons.insert(0, self.secondary_button(
+                handling_url, gettext("Handling"), gettext("Tasks, proposals and timeline of this need"), classnames_add,
+            ))
         if obj.is_open and self.request.user.has_perm(NeedSuggestionsView.permission_required):
-            buttons.insert(
-                0,
-                {
-                    "url": self.url_helper.get_action_url("suggestions", quote(obj.pk)),
-                    "label": gettext("Suggestions"),
-                    "classname": self.finalise_classname(["button-secondary"] + (classnames_add or [])),
-                    "title": gettext("Volunteers suggested for this need"),
-                },
-            )
+            buttons.insert(0, self.secondary_button(
+                self.url_helper.get_action_url("suggestions", quote(obj.pk)), gettext("Suggestions"),
+                gettext("Volunteers suggested for this need"), classnames_add,
+            ))
         return buttons
 
 
@@ -895,8 +885,8 @@ class ImageConsentAdmin(HeureCiviqueModelAdmin):
     ]
 
 
-class NotificationPermissionHelper(WorkflowCreatedPermissionHelper):
-    """The ledger is written by the sending code only: read, never edited."""
+class ReadOnlyPermissionHelper(WorkflowCreatedPermissionHelper):
+    """Rows the programme writes itself (the e-mail ledger, registrations, requests to leave): read only."""
 
     def user_can_edit_obj(self, user, obj):
         return False
@@ -906,7 +896,7 @@ class NotificationAdmin(HeureCiviqueModelAdmin):
     model = Notification
     menu_icon = "mail"
     menu_order = 900
-    permission_helper_class = NotificationPermissionHelper
+    permission_helper_class = ReadOnlyPermissionHelper
     list_display = ("created_at", "kind", "to", "commune", "status", "attempts", "sent_at")
     list_filter = (CommuneListFilter, "kind", "status")
     list_select_related = ("commune",)
@@ -925,7 +915,7 @@ class RegistrationAdmin(HeureCiviqueModelAdmin):
     model = Registration
     menu_icon = "date"
     menu_order = 750
-    permission_helper_class = NotificationPermissionHelper
+    permission_helper_class = ReadOnlyPermissionHelper
     list_display = ("action", "first_name", "email", "status", "confirmed_at")
     list_filter = (CommuneListFilter, "status")
     list_select_related = ("action",)
@@ -937,20 +927,21 @@ class RegistrationAdmin(HeureCiviqueModelAdmin):
 
 
 class ErasureRequestAdmin(HeureCiviqueModelAdmin):
-    """Volunteers who asked to leave: their record is deactivated at once, their data awaits anonymisation."""
+    """Volunteers who asked to leave (from their space, or through a référent): their record is
+    deactivated at once, their data awaits anonymisation."""
 
     model = ErasureRequest
     menu_icon = "warning"
     menu_order = 950
-    permission_helper_class = NotificationPermissionHelper
+    permission_helper_class = ReadOnlyPermissionHelper
     list_display = ("requested_at", "volunteer", "commune", "source", "processed_at")
     list_filter = (CommuneListFilter, "source")
     list_select_related = ("volunteer", "commune")
     search_fields = ("volunteer__first_name", "volunteer__last_name", "volunteer__email")
     list_export = ("requested_at", "volunteer", "commune", "source", "reason", "processed_at")
     export_filename = "demandes-de-depart"
-    inspect_view_fields = ("requested_at", "volunteer", "commune", "source", "reason", "processed_at")
-    panels = [FieldPanel("reason")]  # never shown: requests are made by the volunteers
+    inspect_view_fields = list_export
+    panels = [FieldPanel("reason")]  # never shown: requests are recorded by VolunteerLeaveView and the space
 
 
 class HeureCiviqueAdminGroup(ModelAdminGroup):

@@ -61,8 +61,7 @@ def confirm(registration):
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != RegistrationStatus.PENDING:
         return registration.status
-    taken = action.registrations.filter(status=RegistrationStatus.REGISTERED).count()
-    registration.status = RegistrationStatus.REGISTERED if taken < action.capacity else RegistrationStatus.WAITING
+    registration.status = RegistrationStatus.REGISTERED if action.places_left() else RegistrationStatus.WAITING
     registration.confirmed_at = timezone.now()
     registration._change_reason = gettext("Confirmed by the e-mailed link")
     registration.save()

@@ -100,7 +100,9 @@ def current_volunteer(request, commune):
     if time.time() - data.get("at", 0) > get_setting("SPACE_SESSION_HOURS") * 3600:
         close_space(request)
         return None
-    return Volunteer.objects.filter(pk=data.get("v"), commune=commune, status__in=CAN_OPEN).first()
+    return (
+        Volunteer.objects.filter(pk=data.get("v"), commune=commune, status__in=CAN_OPEN).select_related("commune").first()
+    )
 
 
 def close_space(request):

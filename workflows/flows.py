@@ -17,13 +17,14 @@ from . import services, views
 from .models import NeedProcess, OnboardingProcess
 
 
-def status_is(status):
-    """Gateway condition: the need's status, as the step before has just saved it."""
+def status_is(status, subject="need"):
+    """Gateway condition: the status of the process's subject (the need, or the volunteer
+    being welcomed), as the step before has just saved it."""
 
     def condition(activation):
-        need = activation.process.need
-        need.refresh_from_db(fields=["status"])
-        return need.status == status
+        record = getattr(activation.process, subject)
+        record.refresh_from_db(fields=["status"])
+        return record.status == status
 
     return condition
 
@@ -114,15 +115,6 @@ class NeedFlow(flow.Flow):
         services.set_deadline(activation.task, activation.process.need)
 
 
-def volunteer_status_is(status):
-    def condition(activation):
-        volunteer = activation.process.volunteer
-        volunteer.refresh_from_db(fields=["status"])
-        return volunteer.status == status
-
-    return condition
-
-
 class VolunteerOnboardingFlow(flow.Flow):
     """The welcome of a volunteer: the référent's interview, then active or not (DESIGN §1, §4)."""
 
@@ -151,8 +143,8 @@ class VolunteerOnboardingFlow(flow.Flow):
     check_interview = (
         flow.Switch()
         .Annotation(title=_("Decision?"))
-        .Case(this.accepted, volunteer_status_is(VolunteerStatus.ACTIVE))
-        .Case(this.interview, volunteer_status_is(VolunteerStatus.TO_INTERVIEW))
+        .Case(this.accepted, status_is(VolunteerStatus.ACTIVE, "volunteer"))
+        .Case(this.interview, status_is(VolunteerStatus.TO_INTERVIEW, "volunteer"))
         .Default(this.closed)
     )
     accepted = flow.End().Annotation(title=_("Welcomed"))

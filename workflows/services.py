@@ -262,8 +262,9 @@ def subject_of(task):
     """The record a task is about: the need, or the volunteer being welcomed."""
     from wagtail_heurecivique.models import Volunteer
 
-    need = Need.objects.filter(process=task.process_id).first()
-    return need or Volunteer.objects.get(onboarding=task.process_id)
+    if task.flow_task.flow_class is _flow():
+        return Need.objects.get(process=task.process_id)
+    return Volunteer.objects.get(onboarding=task.process_id)
 
 
 def claim(task, user):
@@ -389,11 +390,11 @@ def withdraw_volunteer(volunteer, user=None):
     from .models import OnboardingProcess
 
     left = gettext("The volunteer left the programme")
-    mine = Proposal.objects.filter(volunteer=volunteer, status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED))
-    for proposal in mine.select_related("need"):
-        process = NeedProcess.objects.filter(need=proposal.need_id).first()
-        if process is None:
-            continue
+    mine = Proposal.objects.filter(
+        volunteer=volunteer, status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED), need__process__isnull=False
+    )
+    for proposal in mine.select_related("need__process"):
+        process = proposal.need.process
         with _flow().lock(process.pk), transaction.atomic():
             proposal.refresh_from_db()
             need = proposal.need

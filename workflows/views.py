@@ -56,7 +56,9 @@ def need_breadcrumbs(need, *last):
 class TaskFormView(WagtailAdminTemplateMixin, FormView):
     """A référent's step: the form, then the step's work and ``activation.execute()``.
 
-    Subclasses say which process and record (``subject``) the task is about.
+    Subclasses say which process and record (``subject``) the task is about, by defining
+    ``load(process_pk)`` (sets ``self.process`` and ``self.subject``), ``subject_is_open()``
+    and ``perform(form, activation)`` (the step's writes, under the process lock).
     """
 
     template_name = "heurecivique_workflows/task.html"
@@ -78,12 +80,6 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
             messages.error(request, self.unavailable_message())
             return redirect(self.back_url())
         return super().dispatch(request, *args, **kwargs)
-
-    def load(self, process_pk):
-        raise NotImplementedError
-
-    def subject_is_open(self):
-        raise NotImplementedError
 
     def back_url(self):
         return reverse("heurecivique_inbox")
@@ -137,9 +133,6 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
 
     def task_data(self, form):
         return {"comment": form.cleaned_data.get("comment") or form.cleaned_data.get("message", "")}
-
-    def perform(self, form, activation):
-        raise NotImplementedError
 
     def after_execute(self, form):
         """Still under the lock, once the flow has moved: by default, record the outcome."""

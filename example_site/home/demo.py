@@ -264,7 +264,10 @@ class DemoBuilder:
                 title="Je signale un besoin", slug="je-signale-un-besoin",
                 intro="<p>Pour vous, un voisin, un patient : la mairie étudie chaque demande.</p>",
             ))
-            Commune.objects.filter(pk=commune.pk).update(root_page=page)
+            commune.root_page = page
+            commune._change_reason = REASON
+            commune._history_user = getattr(self, "admin", None)
+            commune.save(update_fields=["root_page"])
         if not VolunteerSpacePage.objects.child_of(page).exists():
             page.add_child(instance=VolunteerSpacePage(
                 title="Mon espace bénévole", slug="mon-espace",
@@ -315,10 +318,10 @@ class DemoBuilder:
                 for n, name in enumerate(FIRST_NAMES[number:] + FIRST_NAMES[:number])
             ]
             for first_name, email, volunteer in people[:taken]:
-                Registration.objects.create(
+                _save(Registration(
                     action=action, commune=commune, volunteer=volunteer, first_name=first_name, email=email,
                     status=RegistrationStatus.REGISTERED, confirmed_at=min(start, timezone.now()) - datetime.timedelta(days=5),
-                )
+                ), getattr(self, "admin", None))
                 if volunteer is not None and days < 0:
                     # The town hall counts the volunteers' time at its collective actions too.
                     _save(HoursRecord(volunteer=volunteer, date=timezone.localtime(start).date(),

@@ -18,5 +18,5 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["communes"] = Commune.objects.filter(is_active=True)
+        context["communes"] = Commune.objects.filter(is_active=True).select_related("root_page")
         return context

@@ -13,6 +13,8 @@ class PeriodicCommand(BaseCommand):
 
     #: The django-tasks task doing the job; it returns how many things it did.
     task = None
+    #: What the job did, for the cron log: ``ngettext_lazy(singular, plural, "count")``.
+    report_message = None
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,8 +27,7 @@ class PeriodicCommand(BaseCommand):
         return {}
 
     def report(self, count):
-        """What the job did, for the cron log."""
-        raise NotImplementedError
+        return self.report_message % {"count": count}
 
     def handle(self, *args, enqueue=False, **options):
         arguments = self.task_arguments(**options)

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
@@ -102,8 +103,9 @@ class ActionPage(PublicFormPage):
     class Meta:
         verbose_name = _("action")
 
-    @property
+    @cached_property
     def commune(self):
+        """The commune of the home two levels up: looked up once per page object."""
         return self.get_parent().get_parent().specific.commune
 
     @property

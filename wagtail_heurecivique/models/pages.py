@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,11 @@ class CommuneHomePage(Page):
 
 
 class PublicFormPage(RoutablePageMixin, Page):
-    """A page holding one of the public forms, placed under a commune's home."""
+    """A page holding one of the public forms, placed under a commune's home.
+
+    A subclass gives its ``form_class``, its ``rate_group`` (rate limits) and
+    ``handle(request, form)``, called with a valid form from a person, not a robot.
+    """
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     thank_you_text = RichTextField(_("text after sending"), blank=True, features=["bold", "italic", "link"])
@@ -72,17 +77,15 @@ class PublicFormPage(RoutablePageMixin, Page):
     class Meta:
         abstract = True
 
-    @property
+    @cached_property
     def commune(self):
+        """The commune of the home above: looked up once per page object."""
         return self.get_parent().specific.commune
 
     def render_form(self, request, form, status=200, **extra):
         context = self.get_context(request)
         context.update(form=form, **extra)
         return TemplateResponse(request, self.get_template(request), context, status=status)
-
-    def handle(self, request, form):
-        raise NotImplementedError
 
     @path("")
     def form_view(self, request):
@@ -252,7 +255,7 @@ class VolunteerSpacePage(PublicFormPage):
 
         now = timezone.now()
         registrations = list(registrations_of(volunteer))
-        given = volunteer.hours.filter(date__year=now.year).aggregate(minutes=Sum("minutes"))["minutes"] or 0
+        given = volunteer.hours.filter(date__year=timezone.localdate().year).aggregate(minutes=Sum("minutes"))["minutes"] or 0
         return self._render(
             request, "volunteer_space_dashboard.html", status=status,
             volunteer=volunteer,

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus
+from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus, VolunteerStatus
 from ..models import HoursRecord, Need, Notification, Proposal
 from ..settings import get_setting
 from .links import TOPICS, absolute, unsubscribe_url
@@ -220,7 +220,7 @@ def _skip_reason(notification):
     if volunteer is None:
         return ""
     if notification.kind == NotificationKind.MONTHLY:
-        if volunteer.status != "active":
+        if volunteer.status != VolunteerStatus.ACTIVE:
             return gettext("The volunteer is no longer active.")
         first = datetime.date.fromisoformat(notification.context["month"] + "-01")
         if volunteer.paused_until and volunteer.paused_until >= first:

@@ -1,6 +1,6 @@
 """The moments of the programme that send an e-mail. Called by the workflows."""
 
-from ..enums import NeedStatus, NotificationKind
+from ..enums import NeedStatus, NotificationKind, RegistrationStatus
 from . import notify
 
 #: Need statuses a referrer hears about (the others are internal steps).
@@ -63,19 +63,27 @@ def referent_digest(user, commune, day, *, new_needs, unassigned, overdue, inbox
     )
 
 
+def _about_volunteer(kind, volunteer, key, **context):
+    """A message to a volunteer about themself (their signup, welcome, space, leaving)."""
+    return notify(
+        kind, key=key, to=volunteer.email, commune=volunteer.commune, volunteer=volunteer,
+        context={"volunteer": volunteer.pk, **context},
+    )
+
+
+def _moment(now):
+    """Part of the key of a message sent again at each request: when it was asked for."""
+    return f"{now:%Y%m%d%H%M%S%f}"
+
+
 def signup_confirmation(volunteer, confirm_url, now):
     """The double opt-in link; sent again (a new ledger row) when the same address signs up again."""
-    return notify(
-        NotificationKind.SIGNUP, key=f"signup:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "confirm_url": confirm_url},
-    )
+    return _about_volunteer(NotificationKind.SIGNUP, volunteer, f"signup:{volunteer.pk}:{_moment(now)}",
+                            confirm_url=confirm_url)
 
 
 def already_registered(volunteer, now):
-    return notify(
-        NotificationKind.ALREADY_REGISTERED, key=f"already:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
-    )
+    return _about_volunteer(NotificationKind.ALREADY_REGISTERED, volunteer, f"already:{volunteer.pk}:{_moment(now)}")
 
 
 def need_acknowledged(need, to):
@@ -86,33 +94,21 @@ def need_acknowledged(need, to):
 
 
 def welcome(volunteer):
-    return notify(
-        NotificationKind.WELCOME, key=f"welcome:{volunteer.pk}", to=volunteer.email, commune=volunteer.commune,
-        volunteer=volunteer, context={"volunteer": volunteer.pk},
-    )
+    return _about_volunteer(NotificationKind.WELCOME, volunteer, f"welcome:{volunteer.pk}")
 
 
 def onboarding_closed(volunteer):
-    return notify(
-        NotificationKind.ONBOARDING_CLOSED, key=f"onboarding_closed:{volunteer.pk}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
-    )
+    return _about_volunteer(NotificationKind.ONBOARDING_CLOSED, volunteer, f"onboarding_closed:{volunteer.pk}")
 
 
 def space_link(volunteer, link, now):
     """A link to the volunteer space, asked for on the site: each request sends a new one."""
-    return notify(
-        NotificationKind.SPACE_LINK, key=f"space:{volunteer.pk}:{now:%Y%m%d%H%M%S%f}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk, "link": link},
-    )
+    return _about_volunteer(NotificationKind.SPACE_LINK, volunteer, f"space:{volunteer.pk}:{_moment(now)}", link=link)
 
 
 def left(volunteer, request):
     """The request to leave is recorded: what happens next."""
-    return notify(
-        NotificationKind.LEFT, key=f"left:{volunteer.pk}:{request.pk}", to=volunteer.email,
-        commune=volunteer.commune, volunteer=volunteer, context={"volunteer": volunteer.pk},
-    )
+    return _about_volunteer(NotificationKind.LEFT, volunteer, f"left:{volunteer.pk}:{request.pk}")
 
 
 def _registration(kind, registration, key, **context):
@@ -125,12 +121,13 @@ def _registration(kind, registration, key, **context):
 
 def registration_link(registration, confirm_url, now):
     return _registration(NotificationKind.REGISTRATION_CONFIRM, registration,
-                         f"registration_link:{registration.pk}:{now:%Y%m%d%H%M%S%f}", link=confirm_url)
+                         f"registration_link:{registration.pk}:{_moment(now)}", link=confirm_url)
 
 
 def registration_status(registration, cancel_url):
-    kind = NotificationKind.REGISTERED if registration.status == "registered" else NotificationKind.WAITING_LIST
-    key = f"registration:{registration.pk}:{registration.status}:{registration.confirmed_at:%Y%m%d%H%M%S%f}"
+    registered = registration.status == RegistrationStatus.REGISTERED
+    kind = NotificationKind.REGISTERED if registered else NotificationKind.WAITING_LIST
+    key = f"registration:{registration.pk}:{registration.status}:{_moment(registration.confirmed_at)}"
     return _registration(kind, registration, key, link=cancel_url)
 
 

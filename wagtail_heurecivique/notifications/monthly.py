@@ -40,8 +40,8 @@ def recipients(first):
     from ..models import Volunteer
 
     return (
-        Volunteer.objects.filter(
-            status=VolunteerStatus.ACTIVE, wants_monthly_message=True, email_bounced_at__isnull=True,
+        Volunteer.objects.active().filter(
+            wants_monthly_message=True, email_bounced_at__isnull=True,
             commune__is_active=True, message_frequency__in=frequencies_due(first),
         )
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=first))

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 
 from wagtail_heurecivique.management.periodic import PeriodicCommand
 from wagtail_heurecivique.notifications.tasks import send_monthly_messages_job
@@ -15,6 +15,7 @@ class Command(PeriodicCommand):
         "October, covering the quarter. Paused volunteers are left out (run on the 1st; idempotent)."
     )
     task = send_monthly_messages_job
+    report_message = ngettext_lazy("%(count)s message queued.", "%(count)s messages queued.", "count")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -29,6 +30,3 @@ class Command(PeriodicCommand):
         except ValueError:
             raise CommandError(gettext("--month takes YYYY-MM, for example 2026-12.")) from None
         return {"month": f"{first:%Y-%m}"}
-
-    def report(self, count):
-        return ngettext("%(count)s message queued.", "%(count)s messages queued.", count) % {"count": count}

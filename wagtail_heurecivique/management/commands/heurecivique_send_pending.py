@@ -1,4 +1,4 @@
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from wagtail_heurecivique.management.periodic import PeriodicCommand
 from wagtail_heurecivique.notifications.tasks import resend_pending_job
@@ -7,6 +7,7 @@ from wagtail_heurecivique.notifications.tasks import resend_pending_job
 class Command(PeriodicCommand):
     help = "Enqueue again the e-mails that failed or were never sent (run every few minutes; idempotent)."
     task = resend_pending_job
+    report_message = ngettext_lazy("%(count)s e-mail enqueued again.", "%(count)s e-mails enqueued again.", "count")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -14,8 +15,3 @@ class Command(PeriodicCommand):
 
     def task_arguments(self, *, max_attempts, **options):
         return {"max_attempts": max_attempts}
-
-    def report(self, count):
-        return ngettext("%(count)s e-mail enqueued again.", "%(count)s e-mails enqueued again.", count) % {
-            "count": count
-        }

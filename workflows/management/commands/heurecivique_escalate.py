@@ -1,4 +1,4 @@
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from wagtail_heurecivique.management.periodic import PeriodicCommand
 from workflows.tasks import escalate_overdue_job
@@ -7,6 +7,4 @@ from workflows.tasks import escalate_overdue_job
 class Command(PeriodicCommand):
     help = "Record, once each, the need workflow's tasks that outlived their commune's time limit (run daily)."
     task = escalate_overdue_job
-
-    def report(self, count):
-        return ngettext("%(count)s task escalated.", "%(count)s tasks escalated.", count) % {"count": count}
+    report_message = ngettext_lazy("%(count)s task escalated.", "%(count)s tasks escalated.", "count")

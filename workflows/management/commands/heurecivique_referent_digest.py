@@ -1,4 +1,4 @@
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from wagtail_heurecivique.management.periodic import PeriodicCommand
 from workflows.tasks import send_referent_digests_job
@@ -7,6 +7,4 @@ from workflows.tasks import send_referent_digests_job
 class Command(PeriodicCommand):
     help = "E-mail each référent their daily digest, when there is something to say (run daily; idempotent)."
     task = send_referent_digests_job
-
-    def report(self, count):
-        return ngettext("%(count)s digest queued.", "%(count)s digests queued.", count) % {"count": count}
+    report_message = ngettext_lazy("%(count)s digest queued.", "%(count)s digests queued.", "count")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from wagtail_heurecivique.enums import NeedStatus
 from wagtail_heurecivique.models import Need
@@ -26,4 +26,4 @@ class Command(BaseCommand):
                     )
                 services.start(need)
             count += 1
-        self.stdout.write(f"{count} need(s) started.")
+        self.stdout.write(ngettext("%(count)s need started.", "%(count)s needs started.", count) % {"count": count})

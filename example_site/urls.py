@@ -6,7 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("heure-civique/", include("wagtail_heurecivique.urls")),
+    path("heurecivique/", include("wagtail_heurecivique.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

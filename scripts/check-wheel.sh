@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Proof that the wheel alone works: build it, check what it carries, install it into a
-# clean virtualenv next to a stock `wagtail start` project, add the plugin exactly as the
-# README says, then migrate, set up the groups and run `manage.py check`.
+# clean virtualenv next to a stock `wagtail start` project, add the plugin with the README's
+# own blocks (scripts/hosts/commune_site/readme_steps.py), then migrate, set up, collect
+# the static files and pass `manage.py check --fail-level WARNING` in production settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO=$(pwd)
 PY="${PY:-.venv/bin/python}"
 PYTHON="${PYTHON:-python3}"
 WORK="${HC_WHEEL_WORK:-/tmp/heurecivique-wheel}"
@@ -23,6 +25,9 @@ required = [
     "wagtail_heurecivique/templates/wagtail_heurecivique/admin/history.html",
     "wagtail_heurecivique/templates/wagtail_heurecivique/admin/delete.html",
     "wagtail_heurecivique/static/wagtail_heurecivique/css/history.css",
+    "wagtail_heurecivique/static/wagtail_heurecivique/css/public.css",
+    "wagtail_heurecivique/static/wagtail_heurecivique/css/frame.css",
+    "wagtail_heurecivique/templates/wagtail_heurecivique/public/frame.html",
 ]
 missing = [name for name in required if name not in names]
 forbidden = [name for name in names if name.startswith(("tests/", "example_site/"))]
@@ -46,37 +51,24 @@ mkdir site
 "$WORK/venv/bin/wagtail" start mysite site >/dev/null
 cd site
 
-# The README's "Add it to an existing Wagtail site", applied to the stock project.
-cat >> mysite/settings/base.py <<'SETTINGS'
-
-# --- L'Heure Civique (as in the README) ---
-INSTALLED_APPS = [
-    "wagtail_heurecivique",
-    "workflows",
-    "wagtail_modeladmin",
-    "viewflow",
-    "viewflow.workflow",
-    "simple_history",
-] + INSTALLED_APPS
-MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
-VIEWFLOW = {"AUTOREGISTER": False}
-LANGUAGE_CODE = "fr"
-SETTINGS
-python3 - <<'PYCODE'
-import re
-path = "mysite/urls.py"
-text = open(path).read()
-text = text.replace('path("admin/", include(wagtailadmin_urls)),', 'path("admin/", include(wagtailadmin_urls)),\n    path("heure-civique/", include("wagtail_heurecivique.urls")),', 1)
-assert "wagtail_heurecivique.urls" in text, "could not add the plugin's URLs to the stock project"
-open(path, "w").write(text)
-PYCODE
-
-"$WORK/venv/bin/python" manage.py migrate --noinput >/dev/null
-"$WORK/venv/bin/python" manage.py heurecivique_setup
+# The README's "Add it to an existing Wagtail site", block by block, as the README has them.
+STEPS="$WORK/steps"
+"$PYTHON" "$REPO/scripts/hosts/commune_site/readme_steps.py" extract "$REPO/README.md" "$STEPS" >/dev/null
+"$PYTHON" "$REPO/scripts/hosts/commune_site/readme_steps.py" append "$STEPS/settings-base.py" mysite/settings/base.py
+"$PYTHON" "$REPO/scripts/hosts/commune_site/readme_steps.py" append "$STEPS/settings-production.py" mysite/settings/production.py
+"$PYTHON" "$REPO/scripts/hosts/commune_site/readme_steps.py" urls "$STEPS/urls.py" mysite/urls.py
+# What every production site has in its (uncommitted) local settings.
+cat > mysite/settings/local.py <<'LOCAL'
+SECRET_KEY = "check-wheel-not-secret"
+ALLOWED_HOSTS = ["localhost"]
+LOCAL
+# The stock project's production settings: DEBUG off, ManifestStaticFilesStorage.
+export DJANGO_SETTINGS_MODULE=mysite.settings.production
+PATH="$WORK/venv/bin:$PATH" bash -eo pipefail "$STEPS/commands.sh" >/dev/null
 "$WORK/venv/bin/python" manage.py check --fail-level WARNING
 "$WORK/venv/bin/python" - <<'PYCODE'
 import os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.production")
 import django
 django.setup()
 from django.utils import translation
@@ -89,7 +81,7 @@ from django.test import Client
 from django.core.management import call_command
 from wagtail_heurecivique.models import Commune
 Commune.objects.get_or_create(insee_code="27681", defaults={"name": "Vernon", "postcodes": "27200", "departement": "27"})
-response = Client().get("/heure-civique/indicateurs/27681.json", HTTP_HOST="localhost")
+response = Client().get("/heurecivique/indicateurs/27681.json", HTTP_HOST="localhost")
 assert response.status_code == 200, response.status_code
 print("Open data endpoint from the wheel:", response.json()["commune"]["name"])
 PYCODE

@@ -3,9 +3,17 @@
 from example_site.settings.test import *  # noqa: F401,F403
 from example_site.settings.test import INSTALLED_APPS, MIDDLEWARE
 
-# The plugin after wagtail.admin, viewflow's workflow app forgotten.
-INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in ("wagtail_heurecivique", "viewflow.workflow")]
-INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.admin") + 1, "wagtail_heurecivique")
+# viewflow's workflow app forgotten, its frontend app put first (its 403.html and
+# registration/ pages would win), the history middleware left out.
+INSTALLED_APPS = ["viewflow"] + [app for app in INSTALLED_APPS if app != "viewflow.workflow"]
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "simple_history.middleware.HistoryRequestMiddleware"]
 VIEWFLOW = {}
-WAGTAIL_HEURECIVIQUE = {"SLA_DAYS": 7}
+# The plugin's URLs not included.
+ROOT_URLCONF = "tests.urls_without_plugin"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://example.com"
+DEFAULT_FROM_EMAIL = "webmaster@localhost"
+WAGTAIL_HEURECIVIQUE = {"SLA_DAYS": 7, "BASE_TEMPLATE": "site/base.html", "LANGUAGE": "de"}

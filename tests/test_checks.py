@@ -25,17 +25,98 @@ def test_misconfigured_settings_module_is_reported_with_hints():
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "wagtail_heurecivique.E001" in output and "'viewflow.workflow' is missing" in output
-    assert "wagtail_heurecivique.E002" in output and "'wagtail_heurecivique' must come before 'wagtail.admin'" in output
+    assert "wagtail_heurecivique.E002" in output and "'403.html' would be viewflow's Material page" in output
+    assert "'registration/password_change_form.html' would be viewflow's Material page" in output
     assert "wagtail_heurecivique.E003" in output
-    assert "wagtail_heurecivique.W001" in output
     assert "wagtail_heurecivique.E006" in output and "'SLA_DAYS'" in output
+    assert "wagtail_heurecivique.E010" in output
+    assert "wagtail_heurecivique.E011" in output and "'site/base.html', which cannot be found" in output
+    assert "wagtail_heurecivique.E012" in output and "'de'" in output
+    for warning in ("W001", "W003", "W004", "W005"):
+        assert f"wagtail_heurecivique.{warning}" in output
     assert "HINT:" in output
 
 
 def test_the_example_site_passes_its_checks():
-    assert checks.check_installed_apps(None) == []
-    assert checks.check_middleware(None) == []
-    assert checks.check_settings(None) == []
+    for check in (
+        checks.check_installed_apps, checks.check_middleware, checks.check_settings, checks.check_host_templates,
+        checks.check_static_files, checks.check_urls, checks.check_base_template, checks.check_email_settings,
+    ):
+        assert check(None) == [], check.__name__
+
+
+@pytest.mark.parametrize("urlconf", ["tests.urls_without_plugin", "tests.urls_plugin_after_wagtail"])
+def test_urls_not_included_or_shadowed_by_wagtail_are_an_error(urlconf):
+    with override_settings(ROOT_URLCONF=urlconf):
+        errors = checks.check_urls(None)
+    assert [e.id for e in errors] == ["wagtail_heurecivique.E010"]
+    assert 'path("heurecivique/", include("wagtail_heurecivique.urls"))' in errors[0].hint
+
+
+def _with_test_templates():
+    from django.conf import settings
+
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], ROOT / "tests" / "templates"]}
+    return override_settings(TEMPLATES=[engine])
+
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("site/base.html", None),
+        ("site/page.html", None),  # the blocks of the template it extends count
+        ("site/base_without_css.html", "has no block extra_css"),
+        ("site/missing.html", "cannot be found"),
+    ],
+)
+def test_the_base_template_must_exist_and_keep_the_blocks(name, message):
+    with _with_test_templates(), override_settings(WAGTAIL_HEURECIVIQUE={"BASE_TEMPLATE": name}):
+        errors = checks.check_base_template(None)
+    if message is None:
+        assert errors == []
+    else:
+        assert [e.id for e in errors] == ["wagtail_heurecivique.E011"] and message in errors[0].msg
+
+
+def test_viewflow_frontend_app_taking_the_sites_templates_is_an_error(monkeypatch):
+    """viewflow's frontend app put first: its templates directory is searched first."""
+    from django.apps import apps
+    from django.conf import settings
+
+    viewflow_templates, _names = checks._viewflow_frontend_templates()
+    installed = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "viewflow" or installed(name))
+    first = {**settings.TEMPLATES[0], "DIRS": [viewflow_templates, *settings.TEMPLATES[0]["DIRS"]]}
+    with override_settings(TEMPLATES=[first]):
+        errors = checks.check_host_templates(None)
+    messages = " ".join(e.msg for e in errors)
+    assert {e.id for e in errors} == {"wagtail_heurecivique.E002"}
+    # Django's admin has its own password change page, Django a built-in 403.
+    assert "'registration/password_change_form.html'" in messages and "'403.html'" in messages
+    assert "'admin/fsm_change_form.html'" not in messages  # viewflow's own: it hides nothing
+    assert [e.id for e in checks.check_settings(None)] == ["wagtail_heurecivique.W001"]
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}):
+        assert [e.id for e in checks.check_static_files(None)] == ["wagtail_heurecivique.W005"]
+    assert checks.check_static_files(None) == []
+    monkeypatch.undo()
+    assert checks.check_host_templates(None) == [] and checks.check_settings(None) == []
+
+
+@pytest.mark.parametrize(
+    "overrides,ids",
+    [
+        ({"WAGTAILADMIN_BASE_URL": "http://example.com"}, ["wagtail_heurecivique.W003"]),
+        ({"WAGTAILADMIN_BASE_URL": ""}, ["wagtail_heurecivique.W003"]),
+        ({"DEFAULT_FROM_EMAIL": "webmaster@localhost"}, ["wagtail_heurecivique.W004"]),
+        ({"DEFAULT_FROM_EMAIL": "webmaster@localhost",
+          "WAGTAIL_HEURECIVIQUE": {"EMAIL_FROM": "hc@ville-exemple.fr"}}, []),
+        ({"WAGTAILADMIN_BASE_URL": "https://www.ville-exemple.fr"}, []),
+    ],
+)
+def test_email_settings_that_would_send_wrong_links_or_senders_are_reported(overrides, ids):
+    with override_settings(**overrides):
+        assert [e.id for e in checks.check_email_settings(None)] == ids
 
 
 def test_history_middleware_before_authentication_is_reported(settings):
@@ -53,6 +134,11 @@ def test_history_middleware_before_authentication_is_reported(settings):
         ({"MATCHING_WEIGHTS": {"speed": 1}}, ["wagtail_heurecivique.E008"]),
         ({"MATCHING_WEIGHTS": {"skills": 20}}, ["wagtail_heurecivique.E008"]),
         ({"MATCHING_WEIGHTS": {"skills": 5}}, []),
+        ({"LANGUAGE": "de"}, ["wagtail_heurecivique.E012"]),
+        ({"LANGUAGE": "fr-fr"}, []),
+        ({"EMAIL_FROM": None}, ["wagtail_heurecivique.E012"]),
+        ({"BASE_TEMPLATE": "base.html", "EMAIL_SUBJECT_PREFIX": "[HC] "}, []),
+        ({"PUBLIC_FORM_RATE_PER_IP": "often"}, ["wagtail_heurecivique.E009"]),
     ],
 )
 def test_plugin_settings_are_validated(value, ids):

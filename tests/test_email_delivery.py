@@ -65,14 +65,14 @@ def proposal(commune_a):
 
 def test_a_proposal_crosses_a_real_smtp_server_with_its_accents(smtp_server, proposal, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        events.proposal_made(proposal, "http://testserver/heure-civique/proposition/abc/")
+        events.proposal_made(proposal, "http://testserver/heurecivique/proposition/abc/")
     [envelope] = smtp_server.envelopes
     assert envelope.rcpt_tos == [proposal.volunteer.email]
     message = email.message_from_bytes(envelope.original_content, policy=policy.default)
     assert "Bérénice" in message["Subject"] and "Élise" in message["Subject"]
     assert message["From"] == "heurecivique@example.org"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Unsubscribe"].strip().startswith("<http://testserver/heure-civique/desabonnement/")
+    assert message["List-Unsubscribe"].strip().startswith("<http://testserver/heurecivique/desabonnement/")
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Bonjour Inès," in text and "Lire et répondre à deux lettres." in text
@@ -88,7 +88,7 @@ def test_a_proposal_crosses_a_real_smtp_server_with_its_accents(smtp_server, pro
 )
 def test_a_long_accented_subject_keeps_its_spaces(smtp_server, proposal, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        events.proposal_made(proposal, "http://testserver/heure-civique/proposition/abc/")
+        events.proposal_made(proposal, "http://testserver/heurecivique/proposition/abc/")
     message = email.message_from_bytes(smtp_server.envelopes[0].original_content, policy=policy.default)
     assert message["Subject"].strip() == (
         "[Heure Civique] Une proposition pour vous : Lecture du courrier à Mme Bérénice Élise"
@@ -99,7 +99,7 @@ def test_the_database_worker_sends_what_was_queued(proposal, django_capture_on_c
     backend = "django_tasks_db.DatabaseBackend"
     with override_settings(TASKS={"default": {"BACKEND": backend}}):
         with django_capture_on_commit_callbacks(execute=True):
-            events.proposal_made(proposal, "http://testserver/heure-civique/proposition/abc/")
+            events.proposal_made(proposal, "http://testserver/heurecivique/proposition/abc/")
         ledger = Notification.objects.get(kind=NotificationKind.PROPOSAL)
         assert ledger.status == NotificationStatus.QUEUED and mail.outbox == []
         # The worker closes its connection when done; the test's transaction must survive it.

@@ -21,12 +21,12 @@ def test_action_feeds_and_calendars(commune_a):
         start=timezone.now() - datetime.timedelta(days=40),
     ))
     client = Client()
-    rss = client.get("/heure-civique/92009/actions.rss")
+    rss = client.get("/heurecivique/92009/actions.rss")
     assert rss.status_code == 200 and rss["Content-Type"].startswith("application/rss+xml")
     body = rss.content.decode()
     assert soon.title in body and later.title in body and body.count("<item>") == 2
 
-    calendar = Calendar.from_ical(client.get("/heure-civique/92009/actions.ics").content)
+    calendar = Calendar.from_ical(client.get("/heurecivique/92009/actions.ics").content)
     events = calendar.walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == [soon.title, later.title]
     assert str(events[0]["LOCATION"]) == "Parc Lagravère"
@@ -34,9 +34,9 @@ def test_action_feeds_and_calendars(commune_a):
     single = Calendar.from_ical(client.get(soon.url + "agenda/").content)
     assert [str(e["SUMMARY"]) for e in single.walk("VEVENT")] == [soon.title]
     page = client.get(index.url).content.decode()
-    assert "/heure-civique/92009/actions.ics" in page and 'type="application/rss+xml"' in page
+    assert "/heurecivique/92009/actions.ics" in page and 'type="application/rss+xml"' in page
 
-    assert client.get("/heure-civique/00000/actions.rss").status_code == 404
+    assert client.get("/heurecivique/00000/actions.rss").status_code == 404
 
 
 def test_story_feeds_list_only_published_stories(commune_a):
@@ -45,7 +45,7 @@ def test_story_feeds_list_only_published_stories(commune_a):
     published = stories.add_child(instance=SuccessStoryPage(title="Un jardin", slug="jardin", summary="Un jardin refleurit.", body=[]))
     stories.add_child(instance=SuccessStoryPage(title="Brouillon", slug="brouillon", summary="x", body=[], live=False))
     client = Client()
-    rss = client.get("/heure-civique/92009/reussites.rss").content.decode()
-    atom = client.get("/heure-civique/92009/reussites.atom")
+    rss = client.get("/heurecivique/92009/reussites.rss").content.decode()
+    atom = client.get("/heurecivique/92009/reussites.atom")
     assert published.title in rss and "Brouillon" not in rss
     assert atom["Content-Type"].startswith("application/atom+xml") and "Un jardin refleurit." in atom.content.decode()

@@ -291,7 +291,7 @@ def test_a_double_click_on_accept_counts_once(commune_a, referent_a):
 
 
 def test_forged_links_and_bad_answers(commune_a, referent_a):
-    assert Client().get("/heure-civique/proposition/abc/").status_code == 404
+    assert Client().get("/heurecivique/proposition/abc/").status_code == 404
     need, (first, _second) = need_with_volunteers(commune_a)
     received(need)
     desk = Desk(referent_a)

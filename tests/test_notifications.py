@@ -141,7 +141,7 @@ def test_the_volunteer_unsubscribes_from_reminders_through_the_page(commune_a, r
     volunteer.refresh_from_db()
     assert volunteer.wants_proposal_emails is False
     assert volunteer.history.first().history_change_reason == "Désabonnement par le lien d’un e-mail"
-    assert Client().get("/heure-civique/desabonnement/forged/").status_code == 404
+    assert Client().get("/heurecivique/desabonnement/forged/").status_code == 404
 
 
 def test_a_failed_send_is_recorded_then_retried_once_fixed(commune_a, referent_a, commit):
@@ -170,6 +170,16 @@ def test_the_referent_digest_says_something_or_nothing(commune_a, commune_b, ref
     assert "Courses de Mme Blanc" in digest.body and "1 tâche à prendre en charge" in digest.body
     assert "http://testserver/admin/heurecivique/taches/" in digest.body
     assert not Notification.objects.filter(user=referent_b).exists()
+
+
+def test_a_referent_reads_the_digest_in_their_admin_language(commune_a, referent_a, commit):
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.create(user=referent_a, preferred_language="en")
+    received(factories.need(commune_a, title="Courses de Mme Blanc"))
+    commit(call_command, "heurecivique_referent_digest", stdout=mock.Mock())
+    [digest] = mail.outbox
+    assert "1 task to take on" in digest.body and "tâche" not in digest.body
 
 
 def test_the_ledger_shows_on_the_volunteer_s_page(client, commune_a, referent_a, referent_b, commit):

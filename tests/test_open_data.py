@@ -42,7 +42,7 @@ def test_counts_from_five_are_published(client, commune_a):
 
 @pytest.mark.django_db
 def test_unknown_or_inactive_commune_is_a_404(client, commune_a):
-    assert client.get("/heure-civique/indicateurs/99999.json").status_code == 404
+    assert client.get("/heurecivique/indicateurs/99999.json").status_code == 404
     commune_a.is_active = False
     commune_a.save()
     assert client.get(url(commune_a)).status_code == 404

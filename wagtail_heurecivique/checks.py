@@ -1,35 +1,46 @@
 """System checks that tell an installer exactly what is missing or misordered."""
 
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
+from django.template import Context, TemplateDoesNotExist, engines
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.module_loading import import_string
 
-from .settings import DEFAULTS
+from .language import SPOKEN
+from .settings import DEFAULTS, get_setting
 from .validators import validate_matching_weights
 
 REQUIRED_APPS = [
     ("wagtail_heurecivique", "wagtail_heurecivique"),
     ("workflows", "workflows"),
     ("wagtail_modeladmin", "wagtail_modeladmin"),
-    ("viewflow", "viewflow"),
     ("viewflow.workflow", "viewflow.workflow"),
     ("simple_history", "simple_history"),
     ("wagtail", "wagtail"),
     ("wagtail.admin", "wagtail.admin"),
 ]
 
-# Our apps' templates must win over the admin apps they extend.
-MUST_PRECEDE = [
-    ("wagtail_heurecivique", "wagtail.admin"),
-    ("wagtail_heurecivique", "wagtail_modeladmin"),
-    ("workflows", "wagtail.admin"),
-    ("viewflow", "viewflow.workflow"),
-]
+#: Pages Django renders with a built-in template when no app or directory has one: any
+#: app that ships them replaces the site's error pages.
+ERROR_PAGES = ("400.html", "403.html", "404.html", "500.html")
 
 RATE = re.compile(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]")
+
+#: Settings that are text, with what they must hold (the other text settings are rates).
+TEXT_SETTINGS = {
+    "LANGUAGE": "A language the plugin speaks: " + ", ".join(sorted(SPOKEN)) + ".",
+    "BASE_TEMPLATE": "A template name, such as 'base.html'.",
+    "EMAIL_FROM": "An address, such as \"L'Heure Civique <heurecivique@ville-exemple.fr>\", or ''.",
+    "EMAIL_SUBJECT_PREFIX": "Some text, such as '[Heure Civique] ', or ''.",
+}
 
 HISTORY_MIDDLEWARE = "simple_history.middleware.HistoryRequestMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -56,15 +67,6 @@ def check_installed_apps(app_configs, **kwargs):
                     f"'{shown}' is missing from INSTALLED_APPS.",
                     hint=f"Add '{shown}' to INSTALLED_APPS (see the README, “Add it to an existing Wagtail site”).",
                     id="wagtail_heurecivique.E001",
-                )
-            )
-    for first, second in MUST_PRECEDE:
-        if first in names and second in names and names.index(first) > names.index(second):
-            errors.append(
-                checks.Error(
-                    f"'{first}' must come before '{second}' in INSTALLED_APPS.",
-                    hint=f"Move '{first}' above '{second}', so that its templates take precedence.",
-                    id="wagtail_heurecivique.E002",
                 )
             )
     return errors
@@ -96,19 +98,20 @@ def check_middleware(app_configs, **kwargs):
 def check_settings(app_configs, **kwargs):
     errors = []
     viewflow_settings = getattr(settings, "VIEWFLOW", {}) or {}
-    if viewflow_settings.get("AUTOREGISTER", True):
+    if apps.is_installed("viewflow") and viewflow_settings.get("AUTOREGISTER", True):
         errors.append(
             checks.Warning(
-                "viewflow registers its own middlewares and URLs at start-up unless told not to.",
-                hint='Set VIEWFLOW = {"AUTOREGISTER": False}: the plugin runs its workflows inside the Wagtail admin.',
+                "viewflow's frontend app ('viewflow') adds its own middlewares at start-up unless told not to.",
+                hint='Remove "viewflow" from INSTALLED_APPS (the plugin needs only "viewflow.workflow"), '
+                'or set VIEWFLOW = {"AUTOREGISTER": False}.',
                 id="wagtail_heurecivique.W001",
             )
         )
     if not settings.USE_I18N:
         errors.append(
             checks.Warning(
-                "USE_I18N is False: every screen of the plugin will be in English instead of French.",
-                hint="Set USE_I18N = True and LANGUAGE_CODE = 'fr'.",
+                "USE_I18N is False: the programme's pages and e-mails will be in English instead of French.",
+                hint="Set USE_I18N = True (the site's LANGUAGE_CODE may stay as it is).",
                 id="wagtail_heurecivique.W002",
             )
         )
@@ -141,6 +144,15 @@ def check_settings(app_configs, **kwargs):
                         id="wagtail_heurecivique.E008",
                     )
                 )
+        elif key in TEXT_SETTINGS:
+            if not isinstance(value, str) or (key == "LANGUAGE" and value.split("-")[0].lower() not in SPOKEN):
+                errors.append(
+                    checks.Error(
+                        f"WAGTAIL_HEURECIVIQUE['{key}'] is invalid: {value!r}.",
+                        hint=TEXT_SETTINGS[key],
+                        id="wagtail_heurecivique.E012",
+                    )
+                )
         elif isinstance(DEFAULTS[key], str) and not (isinstance(value, str) and RATE.fullmatch(value)):
             errors.append(
                 checks.Error(
@@ -157,4 +169,165 @@ def check_settings(app_configs, **kwargs):
                     id="wagtail_heurecivique.E007",
                 )
             )
+    return errors
+
+
+def _viewflow_frontend_templates():
+    """viewflow's frontend app's templates that are not under its own ``viewflow/`` folder."""
+    import viewflow
+
+    root = Path(viewflow.__file__).resolve().parent / "templates"
+    names = (path.relative_to(root).as_posix() for path in root.rglob("*.html"))
+    return root, sorted(name for name in names if not name.startswith("viewflow/"))
+
+
+def _sources(name):
+    """Every existing file that Django's template engines would consider for ``name``, in order."""
+    found = []
+    for engine in engines.all():
+        loaders = getattr(getattr(engine, "engine", None), "template_loaders", [])
+        for loader in loaders:
+            for origin in loader.get_template_sources(name):
+                if Path(origin.name).is_file():
+                    found.append(Path(origin.name).resolve())
+    return found
+
+
+@checks.register(checks.Tags.templates)
+def check_host_templates(app_configs, **kwargs):
+    """The site's own error pages, ``registration/`` and Django admin templates must win."""
+    if not apps.is_installed("viewflow"):
+        return []
+    root, names = _viewflow_frontend_templates()
+    errors = []
+    for name in names:
+        sources = _sources(name)
+        if not sources or not sources[0].is_relative_to(root):
+            continue
+        if len(sources) > 1 or name in ERROR_PAGES:
+            hidden = str(sources[1]) if len(sources) > 1 else "Django's built-in page"
+            errors.append(
+                checks.Error(
+                    f"'{name}' would be viewflow's Material page, not {hidden}.",
+                    hint='Remove "viewflow" from INSTALLED_APPS: the plugin needs only "viewflow.workflow". '
+                    "If the site uses viewflow's frontend itself, put it after the apps whose templates it hides.",
+                    id="wagtail_heurecivique.E002",
+                )
+            )
+    return errors
+
+
+@checks.register(checks.Tags.staticfiles)
+def check_static_files(app_configs, **kwargs):
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+
+    if not apps.is_installed("viewflow"):
+        return []
+    backend = settings.STORAGES.get("staticfiles", {}).get("BACKEND", "")
+    try:
+        manifest = issubclass(import_string(backend), ManifestFilesMixin)
+    except ImportError:
+        return []  # Django's own checks report a storage that cannot be imported
+    if not manifest:
+        return []
+    return [
+        checks.Warning(
+            "viewflow's frontend app is installed with a manifest static files storage: "
+            "its Roboto stylesheet names font files viewflow does not ship, and collectstatic fails.",
+            hint='Remove "viewflow" from INSTALLED_APPS: the plugin needs only "viewflow.workflow".',
+            id="wagtail_heurecivique.W005",
+        )
+    ]
+
+
+@checks.register(checks.Tags.urls)
+def check_urls(app_configs, **kwargs):
+    """The public URLs must be included, before Wagtail's catch-all."""
+    try:
+        path = reverse("wagtail_heurecivique:unsubscribe", args=["jeton"])
+        match = resolve(path)
+    except (NoReverseMatch, Resolver404):
+        match = None
+    if match is not None and match.url_name == "unsubscribe":
+        return []
+    return [
+        checks.Error(
+            "The plugin's public URLs are not included, or come after Wagtail's pages: proposals "
+            "to volunteers, links in e-mails and the feeds of success stories would fail.",
+            hint='Add path("heurecivique/", include("wagtail_heurecivique.urls")) to the project\'s urls.py, '
+            'before path("", include(wagtail_urls)).',
+            id="wagtail_heurecivique.E010",
+        )
+    ]
+
+
+REQUIRED_BLOCKS = ("title", "extra_css", "content")
+
+
+def _block_names(template):
+    """Names of the blocks a Django template and the templates it extends define."""
+    names = {node.name for node in template.nodelist.get_nodes_by_type(BlockNode)}
+    for node in template.nodelist.get_nodes_by_type(ExtendsNode):
+        parent = node.parent_name.resolve(Context())
+        if isinstance(parent, str) and parent:
+            names |= _block_names(get_template(parent).template)
+    return names
+
+
+@checks.register(checks.Tags.templates)
+def check_base_template(app_configs, **kwargs):
+    name = get_setting("BASE_TEMPLATE")
+    if not isinstance(name, str):
+        return []  # reported by check_settings
+    try:
+        template = get_template(name)
+    except TemplateDoesNotExist:
+        return [
+            checks.Error(
+                f"WAGTAIL_HEURECIVIQUE['BASE_TEMPLATE'] names '{name}', which cannot be found.",
+                hint="Name a template of the site, such as 'base.html', or leave the setting out.",
+                id="wagtail_heurecivique.E011",
+            )
+        ]
+    inner = getattr(template, "template", None)
+    if inner is None or not hasattr(inner, "nodelist"):
+        return []  # another template engine: its blocks cannot be read here
+    missing = [block for block in REQUIRED_BLOCKS if block not in _block_names(inner)]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"'{name}' has no block {', '.join(missing)}: the programme's pages would lose "
+            "their title, their stylesheet (which hides the forms' anti-robot field) or their content.",
+            hint="Add {% block title %}, {% block extra_css %} (in <head>) and {% block content %} to it.",
+            id="wagtail_heurecivique.E011",
+        )
+    ]
+
+
+#: Wagtail's project template sets this; links in e-mails would point to it.
+PLACEHOLDER_HOSTS = {"example.com", "www.example.com"}
+
+
+@checks.register(checks.Tags.compatibility)
+def check_email_settings(app_configs, **kwargs):
+    errors = []
+    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if not base_url or urlsplit(base_url).hostname in PLACEHOLDER_HOSTS:
+        errors.append(
+            checks.Warning(
+                "WAGTAILADMIN_BASE_URL is not set to the site's address: links in the programme's "
+                f"e-mails would be wrong ({base_url or 'not set'}).",
+                hint='Set WAGTAILADMIN_BASE_URL = "https://www.your-commune.fr" in the production settings.',
+                id="wagtail_heurecivique.W003",
+            )
+        )
+    if not get_setting("EMAIL_FROM") and settings.DEFAULT_FROM_EMAIL == "webmaster@localhost":
+        errors.append(
+            checks.Warning(
+                "The programme's e-mails would leave from Django's default address, webmaster@localhost.",
+                hint="Set DEFAULT_FROM_EMAIL, or WAGTAIL_HEURECIVIQUE['EMAIL_FROM'], to an address of the town hall.",
+                id="wagtail_heurecivique.W004",
+            )
+        )
     return errors

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
@@ -54,8 +55,8 @@ class EvaluationFilterForm(forms.Form):
 
 
 class EvaluationFilterSet(WagtailFilterSet):
-    start = django_filters.DateFilter(label=_("From"), method="keep", widget=AdminDateInput)
-    end = django_filters.DateFilter(label=_("To"), method="keep", widget=AdminDateInput)
+    start = django_filters.DateFilter(label=pgettext_lazy("period", "From"), method="keep", widget=AdminDateInput)
+    end = django_filters.DateFilter(label=pgettext_lazy("period", "To"), method="keep", widget=AdminDateInput)
     departement = django_filters.ChoiceFilter(
         label=_("Département"),
         choices=lambda: [],  # set per reader in __init__: the départements of their communes

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .fields import FlagsField
 from .personal_data import registry
 
 ACTION_LABELS = {
-    "+": _("Created"),
-    "~": _("Changed"),
-    "-": _("Deleted"),
+    "+": pgettext_lazy("history", "Created"),
+    "~": pgettext_lazy("history", "Changed"),
+    "-": pgettext_lazy("history", "Deleted"),
 }
 
 HIDDEN = _("(hidden: sensitive data)")

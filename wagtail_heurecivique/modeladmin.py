@@ -593,6 +593,10 @@ class CommuneAdmin(HeureCiviqueModelAdmin):
             ],
             heading=_("Time limits of the need workflow"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("email_sender_name"), FieldRowPanel([FieldPanel("email_from"), FieldPanel("email_reply_to")])],
+            heading=_("E-mails of the programme"),
+        ),
         FieldPanel("is_active"),
     ]
 

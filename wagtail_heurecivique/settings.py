@@ -7,6 +7,18 @@ each key is documented in the README.
 from django.conf import settings
 
 DEFAULTS = {
+    # The language of the programme's public pages and e-mails, when their page's locale
+    # is not one the plugin speaks (the host's LANGUAGE_CODE is left alone).
+    "LANGUAGE": "fr",
+    # The template the programme's public pages extend: the plugin's own frame, or the
+    # host's base.html (it must have the blocks title, extra_css and content).
+    "BASE_TEMPLATE": "wagtail_heurecivique/public/frame.html",
+    # The sender of the programme's e-mails, unless a commune sets its own; empty: Django's
+    # DEFAULT_FROM_EMAIL.
+    "EMAIL_FROM": "",
+    # Put before the subject of every e-mail of the programme (Django's EMAIL_SUBJECT_PREFIX
+    # is for messages to the site's admins, and is not used).
+    "EMAIL_SUBJECT_PREFIX": "",
     # Proposals a volunteer may receive per month, for a new commune.
     "DEFAULT_MONTHLY_SOLICITATION_CAP": 2,
     # Days a workflow step may wait before it is escalated, for a new commune.

@@ -1,9 +1,10 @@
-"""Public URLs: ``path("heure-civique/", include("wagtail_heurecivique.urls"))``."""
+"""Public URLs: ``path("heurecivique/", include("wagtail_heurecivique.urls"))``."""
 
 from django.apps import apps
 from django.urls import path
 
 from . import feeds, views
+from .language import in_public_language
 
 app_name = "wagtail_heurecivique"
 
@@ -21,3 +22,7 @@ if apps.is_installed("workflows"):
     from workflows.urls import public_urlpatterns
 
     urlpatterns += public_urlpatterns
+
+# Whatever the site's language, the programme speaks to the public in its own.
+for pattern in urlpatterns:
+    pattern.callback = in_public_language(pattern.callback)

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -52,8 +53,7 @@ class UnsubscribeView(TemplateView):
             model_name, self.field = TOPICS[self.topic]
             self.record = _unsubscribe_targets(model_name).filter(pk=pk).first()
         if self.record is None:
-            response = render(request, "wagtail_heurecivique/public/link_invalid.html", status=404)
-            return response
+            return TemplateResponse(request, "wagtail_heurecivique/public/link_invalid.html", status=404)
         return super().dispatch(request)
 
     def get_context_data(self, **kwargs):

@@ -9,6 +9,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from .commune_pages_admin import CreateMissingPagesView, missing_pages_button
 from .evaluation import EVALUATION_PERMISSION, EvaluationPanel, EvaluationPrintView, EvaluationReportView
 from .modeladmin import HeureCiviqueAdminGroup
 
@@ -44,6 +45,35 @@ def register_evaluation_menu_item():
 def add_evaluation_panel(request, panels):
     if request.user.has_perm(EVALUATION_PERMISSION):
         panels.append(EvaluationPanel(request.user))
+
+
+# --- A commune's home gets the programme's five pages in one click ----------------------
+
+
+@hooks.register("register_admin_urls")
+def register_commune_pages_urls():
+    return [
+        path(
+            "heurecivique/pages/<int:page_id>/creer-les-pages/",
+            CreateMissingPagesView.as_view(),
+            name="heurecivique_create_missing_pages",
+        ),
+    ]
+
+
+# ``**kwargs``: Wagtail passes ``view_name`` to header buttons in recent releases only.
+@hooks.register("register_page_header_buttons")
+def create_missing_pages_header_button(page, user, next_url=None, **kwargs):
+    button = missing_pages_button(page, user)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_listing_more_buttons")
+def create_missing_pages_listing_button(page, user, next_url=None, **kwargs):
+    button = missing_pages_button(page, user)
+    if button is not None:
+        yield button
 
 
 # --- Success stories reach the public site through their moderation workflow only ------

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import ngettext_lazy
 
 from wagtail_heurecivique.enums import Urgency
@@ -55,7 +56,7 @@ class MatchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("If already agreed; otherwise set it at the follow-up."),
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(label=pgettext_lazy("noun", "Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, suggestions=(), accepted=0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +123,7 @@ class FollowUpForm(forms.Form):
         label=_("Beneficiary's feedback"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     new_date = forms.DateField(label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(label=pgettext_lazy("noun", "Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, accepted=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from wagtail_heurecivique.default_catalogue import CATALOGUE as DEFAULT_CATALOGUE, load_default_catalogue
 from wagtail_heurecivique.enums import ActionKind, DayPeriod, Frequency, MembershipRole, NeedSource, NeedStatus, PartnerKind
 from wagtail_heurecivique.enums import ProposalStatus, Urgency, VolunteerStatus, Weekday, ConsentPurpose
 from wagtail_heurecivique.fields import action_kind_bit, mask_from_bits, slot_bit
@@ -42,17 +43,6 @@ from workflows.models import NeedProcess, OnboardingProcess, TaskDeadline
 
 REASON = "Données de démonstration"
 PASSWORD = "changeme"
-
-CATALOGUE = {
-    ("Courses et livraisons", ActionKind.INTERPERSONAL): ["Courses", "Portage de repas"],
-    ("Visites de convivialité", ActionKind.INTERPERSONAL): ["Écoute", "Lecture à voix haute", "Jeux de société"],
-    ("Aide numérique", ActionKind.INTERPERSONAL): ["Informatique", "Démarches en ligne", "Smartphone"],
-    ("Accompagnement et transport", ActionKind.INTERPERSONAL): ["Conduite", "Accompagnement à pied"],
-    ("Jardinage et bricolage", ActionKind.INTERPERSONAL): ["Jardinage", "Petit bricolage"],
-    ("Environnement et propreté", ActionKind.COLLECTIVE): ["Ramassage de déchets", "Plantations"],
-    ("Événements de la commune", ActionKind.COLLECTIVE): ["Accueil du public", "Installation de salle", "Photographie"],
-    ("Soutien aux associations", ActionKind.ASSOCIATIVE): ["Comptabilité", "Communication", "Cuisine"],
-}
 
 COMMUNES = [
     {
@@ -193,17 +183,11 @@ class DemoBuilder:
         return user
 
     def _catalogue(self):
-        skills = []
-        for (category_name, kind), skill_names in CATALOGUE.items():
-            category = Category.objects.filter(name=category_name).first() or _save(
-                Category(name=category_name, slug=_slug(category_name), action_kind=kind), self.admin
-            )
-            for name in skill_names:
-                skills.append(
-                    Skill.objects.filter(name=name).first()
-                    or _save(Skill(name=name, slug=_slug(name), category=category), self.admin)
-                )
-        return skills
+        """The plugin's default catalogue; its skills in catalogue order, so that draws repeat."""
+        load_default_catalogue(user=self.admin)
+        slugs = [slug for entry in DEFAULT_CATALOGUE for slug in entry["skills"]]
+        skills = {skill.slug: skill for skill in Skill.objects.filter(slug__in=slugs).select_related("category")}
+        return [skills[slug] for slug in slugs if slug in skills]
 
     def _commune(self, spec):
         commune = Commune.objects.filter(insee_code=spec["insee_code"]).first() or _save(

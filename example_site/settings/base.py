@@ -10,13 +10,6 @@ BASE_DIR = PROJECT_DIR.parent
 
 INSTALLED_APPS = [
     "example_site.home",
-    # L'Heure Civique: the plugin, its workflows, then what they build on.
-    "wagtail_heurecivique",
-    "workflows",
-    "wagtail_modeladmin",
-    "viewflow",
-    "viewflow.workflow",
-    "simple_history",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -39,6 +32,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # L'Heure Civique, after the site's apps as the README says: the plugin, its
+    # workflows, then what they build on (viewflow's models, not its frontend app).
+    "wagtail_heurecivique",
+    "workflows",
+    "wagtail_modeladmin",
+    "viewflow.workflow",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -117,13 +117,11 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
-# viewflow must not add its own middlewares at start-up: the Wagtail admin is the UI.
-VIEWFLOW = {"AUTOREGISTER": False}
-
 # The plugin's own settings (see README, "Settings").
 WAGTAIL_HEURECIVIQUE = {
     "DEFAULT_MONTHLY_SOLICITATION_CAP": 2,
     "DEFAULT_SLA_DAYS": 7,
+    "EMAIL_SUBJECT_PREFIX": "[Heure Civique] ",
 }
 
 # E-mails go through tasks: sent at once here (development, tests, demo); production
@@ -132,5 +130,4 @@ _TASKS_MODULE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
 TASKS = {"default": {"BACKEND": f"{_TASKS_MODULE}.backends.immediate.ImmediateBackend"}}
 INSTALLED_APPS += ["django_tasks_db"]
 
-EMAIL_SUBJECT_PREFIX = "[Heure Civique] "
 DEFAULT_FROM_EMAIL = "heurecivique@example.org"

@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from ..blocks import BodyBlock
 from ..enums import ActionKind, RegistrationStatus
+from ..language import PublicLanguagePageMixin
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from .base import history_records
@@ -24,7 +25,7 @@ from .pages import PublicFormPage
 PLAN_MONTHS = 3
 
 
-class ActionIndexPage(Page):
+class ActionIndexPage(PublicLanguagePageMixin, Page):
     """The commune's actions: the upcoming ones, the plan by month, and the archive."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -89,6 +89,18 @@ class Commune(models.Model):
         default="1",
         help_text=_("Version of the volunteer charter volunteers accept now."),
     )
+    email_sender_name = models.CharField(
+        _("e-mails' sender name"), max_length=100, blank=True,
+        help_text=_("For example “Mairie de Vernon — L'Heure Civique”. Empty: the site's sender as it is."),
+    )
+    email_from = models.EmailField(
+        _("e-mails' sender address"), blank=True,
+        help_text=_("An address of the town hall's domain. Empty: the site's sender address."),
+    )
+    email_reply_to = models.EmailField(
+        _("reply-to address"), blank=True,
+        help_text=_("Where volunteers' and residents' replies go, for example the référent's mailbox."),
+    )
     is_active = models.BooleanField(_("programme running"), default=True)
     neighbour_communes = models.ManyToManyField(
         "self",

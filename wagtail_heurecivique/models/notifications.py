@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..enums import NotificationKind, NotificationStatus
 from ..personal_data import personal_data
@@ -34,7 +35,7 @@ class Notification(models.Model):
     )
     to = models.EmailField(_("sent to"))
     context = models.JSONField(_("context"), default=dict, blank=True)
-    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED,
         db_index=True,

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
@@ -15,14 +16,17 @@ from wagtail.models import Page
 
 from ..blocks import BodyBlock
 from ..enums import VolunteerStatus
+from ..language import PublicLanguagePageMixin
 from .communes import Commune
 
 
-class CommuneHomePage(Page):
+class CommuneHomePage(PublicLanguagePageMixin, Page):
     """The programme's home in a commune's site: the mayor's call and the two doors in."""
 
-    commune = models.OneToOneField(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="home_page"
+    # A foreign key, not a one-to-one: each translation of the home is a home of the same
+    # commune (one per locale, checked in ``clean``).
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="home_pages"
     )
     mayor_call = RichTextField(_("the mayor's call"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
@@ -39,6 +43,16 @@ class CommuneHomePage(Page):
 
     class Meta:
         verbose_name = _("Heure Civique home of a commune")
+
+    def clean(self):
+        super().clean()
+        if self.commune_id is None:
+            return
+        others = CommuneHomePage.objects.filter(commune_id=self.commune_id, locale_id=self.locale_id).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError(
+                {"commune": gettext("This commune already has its Heure Civique home in this language.")}
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -58,7 +72,7 @@ class CommuneHomePage(Page):
         return context
 
 
-class PublicFormPage(RoutablePageMixin, Page):
+class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
     """A page holding one of the public forms, placed under a commune's home.
 
     A subclass gives its ``form_class``, its ``rate_group`` (rate limits) and

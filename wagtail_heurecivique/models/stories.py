@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from ..blocks import StoryBlock
 from ..panels import ConsentStatusPanel
 from ..enums import ConsentPurpose
+from ..language import PublicLanguagePageMixin
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from .base import history_records, staff_user_field
@@ -22,7 +23,7 @@ from .communes import Commune
 from .consents import Consent
 
 
-class SuccessStoryIndexPage(Page):
+class SuccessStoryIndexPage(PublicLanguagePageMixin, Page):
     """The commune's successes; the moderation workflow applies to every story below."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -56,7 +57,7 @@ class SuccessStoryTag(TaggedItemBase):
                                  related_name="tagged_items")
 
 
-class SuccessStoryPage(Page):
+class SuccessStoryPage(PublicLanguagePageMixin, Page):
     """A success told to the public: only first names and initials, each with consent."""
 
     date = models.DateField(_("date"), default=timezone.localdate)

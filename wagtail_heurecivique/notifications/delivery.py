@@ -2,6 +2,8 @@
 
 import datetime
 import logging
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,7 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import NeedStatus, NotificationKind, NotificationStatus, ProposalStatus, VolunteerStatus
+from ..enums import (
+    NeedStatus,
+    NotificationKind,
+    NotificationStatus,
+    ProposalStatus,
+    VolunteerStatus,
+)
+from ..language import public_language
 from ..models import HoursRecord, Need, Notification, Proposal
 from ..settings import get_setting
 from .links import TOPICS, absolute, unsubscribe_url
@@ -152,6 +161,28 @@ BUILDERS = {
 }
 
 
+def sender(commune=None):
+    """The From header: the commune's own sender name and address, else the programme's, else Django's."""
+    name, address = parseaddr(get_setting("EMAIL_FROM") or settings.DEFAULT_FROM_EMAIL)
+    if commune is not None:
+        name = commune.email_sender_name or name
+        address = commune.email_from or address
+    return str(Address(display_name=name, addr_spec=address)) if name else address
+
+
+def language_of(notification):
+    """Staff read their digest in their admin language; everyone else in the programme's."""
+    if notification.kind == NotificationKind.REFERENT_DIGEST and notification.user is not None:
+        from wagtail.users.models import UserProfile
+
+        preferred = (
+            UserProfile.objects.filter(user=notification.user).values_list("preferred_language", flat=True).first()
+        )
+        if preferred:
+            return preferred
+    return public_language()
+
+
 def build_message(notification):
     context = BUILDERS[notification.kind](notification)
     context.update(
@@ -168,10 +199,13 @@ def build_message(notification):
         context["unsubscribe_url"] = unsubscribe_url(notification.user, "digest")
     template = f"wagtail_heurecivique/emails/{notification.kind}"
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    commune = notification.commune
     message = EmailMultiAlternatives(
-        subject=f"{getattr(settings, 'EMAIL_SUBJECT_PREFIX', '')}{subject}",
+        subject=f"{get_setting('EMAIL_SUBJECT_PREFIX')}{subject}",
         body=render_to_string(f"{template}.txt", context),
+        from_email=sender(commune),
         to=[notification.to],
+        reply_to=[commune.email_reply_to] if commune is not None and commune.email_reply_to else None,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     if context.get("unsubscribe_url"):
@@ -251,7 +285,7 @@ def deliver(notification_id):
         notification.attempts += 1
         try:
             # A savepoint: a failing query while rendering leaves the row writable.
-            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            with transaction.atomic(), translation.override(language_of(notification)):
                 message = build_message(notification)
                 message.send()
         except ObjectDoesNotExist:

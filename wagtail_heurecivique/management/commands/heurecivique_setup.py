@@ -5,9 +5,17 @@ from ...roles import ensure_groups
 
 
 class Command(BaseCommand):
-    help = "Create or complete the Heure Civique staff groups and their permissions (idempotent)."
+    help = (
+        "Create or complete the Heure Civique staff groups and their permissions, the moderation "
+        "workflow and the default catalogue of categories and skills (idempotent)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-catalogue", action="store_true", help="Do not load the default catalogue of categories and skills."
+        )
+
+    def handle(self, *args, no_catalogue=False, **options):
         for _key, (group, created, missing) in ensure_groups().items():
             if missing:
                 raise CommandError(
@@ -20,3 +28,23 @@ class Command(BaseCommand):
 
         workflow = ensure_moderation_workflow()
         self.stdout.write(_("Workflow “%(workflow)s” is in place.") % {"workflow": workflow.name})
+        if no_catalogue:
+            self.stdout.write(_("Default catalogue not loaded (--no-catalogue)."))
+        else:
+            self.load_catalogue()
+
+    def load_catalogue(self):
+        from wagtail_heurecivique.default_catalogue import load_default_catalogue
+        from wagtail_heurecivique.models import Category, Skill
+
+        created, kept = load_default_catalogue()
+        messages = [
+            (Category, _("Categories of the default catalogue — created: %(created)s, already there: %(kept)s.")),
+            (Skill, _("Skills of the default catalogue — created: %(created)s, already there: %(kept)s.")),
+        ]
+        for model, message in messages:
+            counts = {
+                "created": sum(isinstance(record, model) for record in created),
+                "kept": sum(isinstance(record, model) for record in kept),
+            }
+            self.stdout.write(message % counts)

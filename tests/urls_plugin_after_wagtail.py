@@ -1,0 +1,11 @@
+"""A host's URLs with the plugin's include after Wagtail's catch-all, where it is never reached."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("", include(wagtail_urls)),
+    path("heurecivique/", include("wagtail_heurecivique.urls")),
+]

@@ -49,6 +49,13 @@ def coordinator(username=None):
     return user(username, groups=("coordinators",))
 
 
+def editor(commune_, username=None, **kwargs):
+    """An editor / moderator of ``commune_``: the role's group, and the commune by a membership."""
+    account = user(username, groups=("editors",), is_staff=True, **kwargs)
+    CommuneMembership.objects.create(commune=commune_, user=account, role=MembershipRole.EDITOR)
+    return account
+
+
 def category(name="Courses", kind=ActionKind.INTERPERSONAL):
     return Category.objects.get_or_create(name=name, defaults={"slug": name.lower(), "action_kind": kind})[0]
 

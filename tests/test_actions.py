@@ -37,7 +37,7 @@ def make_actions(commune, count=1, capacity=2, start=None, root=None):
 
 
 def link_in(message, route):
-    return re.search(rf"http://testserver(/\S+{route}/\?jeton=\S+)", message.body).group(1)
+    return re.search(rf"http://localhost(/\S+{route}/\?jeton=\S+)", message.body).group(1)
 
 
 def register(client, action, commit, first_name, email):

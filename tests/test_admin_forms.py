@@ -59,7 +59,10 @@ def test_coordinator_creates_a_commune_and_bad_codes_are_explained(client, coord
     assert response.status_code == 302
     commune = Commune.objects.get()
     assert commune.postcodes == "27200, 27950"
-    assert commune.history.get().history_user == coordinator
+    # Its creation, then its editors' group and collection set up (``tenancy``): both by the coordinator.
+    assert [(row.history_type, row.history_user) for row in commune.history.order_by("history_id")] == [
+        ("+", coordinator), ("~", coordinator),
+    ]
 
 
 @pytest.mark.django_db

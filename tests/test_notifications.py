@@ -263,9 +263,9 @@ def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
     elided = f"d’{name}" if name[0] in "aeiou" else f"de {name}"  # d’avril, d’août, d’octobre
     assert message.subject == f"[Heure Civique] Votre Heure Civique {elided}"
     text, html = parts(message)
-    assert action.title in text and f"http://testserver{action.url}" in html
+    assert action.title in text and action.get_full_url() in html
     assert "90 minutes" in text
-    assert f"Modifiez-la dans votre espace bénévole : http://testserver{space.url}" in text
+    assert f"Modifiez-la dans votre espace bénévole : {space.get_full_url()}" in text
     assert "desabonnement" in message.extra_headers["List-Unsubscribe"]
     with pytest.raises(Exception, match="AAAA-MM"):
         call_command("heurecivique_monthly", month="décembre", stdout=mock.Mock())

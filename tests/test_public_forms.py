@@ -61,7 +61,7 @@ def test_signup_then_confirmation_by_the_e_mailed_link(client, site_pages, commi
         assert set(Consent.objects.values_list("purpose", flat=True)) == {"charter", "data_processing"}
         assert volunteer.history.get().history_change_reason == "Inscription sur le site public"
         [message] = mail.outbox
-        link = re.search(r"http://testserver(/\S+)", message.body).group(1)
+        link = re.search(r"http://localhost(/\S+)", message.body).group(1)
         assert "confirmer" in link
         page_text = client.get(link).content.decode()
         assert "Je confirme mon adresse" in page_text

@@ -31,13 +31,13 @@ def stories(commune_a):
 
 
 @pytest.fixture
-def editor(db):
-    return factories.user("editrice", groups=("editors",), is_staff=True)
+def editor(commune_a):
+    return factories.editor(commune_a, "editrice")
 
 
 @pytest.fixture
-def moderator(db):
-    return factories.user("moderateur", groups=("editors",), is_staff=True)
+def moderator(commune_a):
+    return factories.editor(commune_a, "moderateur")
 
 
 def logged_in(user):

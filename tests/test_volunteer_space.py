@@ -57,7 +57,7 @@ def volunteer(commune_a):
 
 
 def link_in(message):
-    return re.search(r"http://testserver(/\S+entrer/\?jeton=\S+)", message.body).group(1)
+    return re.search(r"http://localhost(/\S+entrer/\?jeton=\S+)", message.body).group(1)
 
 
 def ask_link(client, space, commit, email):

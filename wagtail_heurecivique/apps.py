@@ -11,4 +11,4 @@ class WagtailHeureCiviqueAppConfig(AppConfig):
     def ready(self):
         # Registers the installation checks (INSTALLED_APPS order, middleware, settings).
         from . import checks  # noqa: F401
-        from . import receivers  # noqa: F401  (story moderation, a new commune home's pages)
+        from . import receivers  # noqa: F401  (story moderation, a home's pages, communes' page layer)

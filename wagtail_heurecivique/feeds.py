@@ -34,7 +34,7 @@ class StoriesFeed(Feed):
         return gettext("Successes of L'Heure Civique in %(commune)s") % {"commune": home.commune.name}
 
     def link(self, home):
-        return home.url
+        return home.get_full_url()
 
     def description(self, home):
         return gettext("What the volunteers of %(commune)s achieved.") % {"commune": home.commune.name}
@@ -49,7 +49,7 @@ class StoriesFeed(Feed):
         return story.summary
 
     def item_link(self, story):
-        return story.url
+        return story.get_full_url()
 
     def item_pubdate(self, story):
         return story.first_published_at
@@ -68,7 +68,7 @@ class ActionsFeed(Feed):
         return gettext("Upcoming actions of L'Heure Civique in %(commune)s") % {"commune": home.commune.name}
 
     def link(self, home):
-        return home.url
+        return home.get_full_url()
 
     def description(self, home):
         return gettext("The plan d'actions of %(commune)s.") % {"commune": home.commune.name}
@@ -83,7 +83,7 @@ class ActionsFeed(Feed):
         return action.place
 
     def item_link(self, action):
-        return action.url
+        return action.get_full_url()
 
     def item_pubdate(self, action):
         return action.first_published_at
@@ -102,7 +102,7 @@ def calendar_response(actions, name, request):
         event.add("dtend", action.end or action.start + timezone.timedelta(minutes=action.duration_minutes))
         event.add("dtstamp", action.last_published_at or action.start)
         event.add("location", action.place)
-        event.add("url", request.build_absolute_uri(action.url))
+        event.add("url", action.get_full_url(request))
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="heure-civique.ics"'

@@ -35,10 +35,11 @@ from wagtail_modeladmin.views import (
     ModelFormView,
 )
 
-from .enums import ConsentChannel, ConsentPurpose, ErasureRequestSource, VolunteerStatus
+from .enums import ConsentChannel, ConsentPurpose, ErasureRequestSource, MembershipRole, VolunteerStatus
 from .fields import FlagsField
 from .history import HistoryFormatter
 from .matching import suggest
+from .media_scoping import usable
 from .models import (
     Beneficiary,
     Category,
@@ -56,6 +57,7 @@ from .models import (
     Skill,
     Volunteer,
 )
+from .personal_data import Category as DataCategory
 from .personal_data import registry
 from .scoping import CommuneScopedQuerySet, communes_for_user
 from .settings import get_setting
@@ -69,15 +71,16 @@ class ScopedAdminModelForm(WagtailAdminModelForm):
     """Offers only related records of the user's communes in every choice field.
 
     A référent cannot attach a volunteer, need or beneficiary of another commune, even
-    by forging the POST: the value is refused as an invalid choice.
+    by forging the POST: the value is refused as an invalid choice. ``scoping_roles``:
+    the memberships that make a commune the user's here (the model admin's ``edit_roles``).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scoping_roles=(MembershipRole.REFERENT,), **kwargs):
         super().__init__(*args, **kwargs)
         for form_field in self.fields.values():
             queryset = getattr(form_field, "queryset", None)
             if isinstance(queryset, CommuneScopedQuerySet) and self.for_user is not None:
-                form_field.queryset = queryset.for_user(self.for_user)
+                form_field.queryset = queryset.for_user(self.for_user, scoping_roles)
 
 
 class VolunteerAdminForm(ScopedAdminModelForm):
@@ -99,11 +102,30 @@ class VolunteerAdminForm(ScopedAdminModelForm):
         return data
 
 
+class ImageConsentAdminForm(ScopedAdminModelForm):
+    """The image is one the user may use in Wagtail (their collections): a consent recorded
+    here for another commune's photo would let that commune's stories through moderation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("image")
+        if field is not None and self.for_user is not None:
+            queryset = field.queryset
+            usable_images = usable(queryset.model, self.for_user).values("pk")
+            field.queryset = queryset.filter(pk__in=usable_images) | queryset.filter(pk=self.instance.image_id)
+
+
 # --- Views ------------------------------------------------------------------------------
 
 
 class ScopedInstanceMixin:
-    """Raises 404 for an object outside the user's communes (checked after login)."""
+    """Raises 404 for an object outside the user's communes (checked after login).
+
+    The view reads with the model admin's ``view_roles``; one that changes the object
+    says so with ``changes = True`` and uses its ``edit_roles``.
+    """
+
+    changes = False
 
     def __init__(self, model_admin, instance_pk):
         try:
@@ -114,7 +136,8 @@ class ScopedInstanceMixin:
     def check_action_permitted(self, user):
         manager = self.model._default_manager
         if isinstance(manager.get_queryset(), CommuneScopedQuerySet):
-            if not manager.for_user(user).filter(pk=self.instance.pk).exists():
+            roles = self.model_admin.edit_roles if self.changes else self.model_admin.view_roles
+            if not manager.for_user(user, roles).filter(pk=self.instance.pk).exists():
                 raise Http404
         return super().check_action_permitted(user)
 
@@ -129,6 +152,9 @@ class ChangeReasonMixin:
     """
 
     change_reason = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scoping_roles": self.model_admin.edit_roles}
 
     def form_valid(self, form):
         form.instance._change_reason = str(self.change_reason)
@@ -148,6 +174,7 @@ class HeureCiviqueCreateView(ChangeReasonMixin, CreateView):
 
 class HeureCiviqueEditView(ScopedInstanceMixin, ChangeReasonMixin, EditView):
     change_reason = _("Changed in the back office")
+    changes = True
 
 
 class VolunteerCreateView(HeureCiviqueCreateView):
@@ -194,6 +221,8 @@ class DeletionReasonForm(forms.Form):
 class HeureCiviqueDeleteView(ScopedInstanceMixin, DeleteView):
     """Deletion asks for a reason, written to the history row that keeps the record."""
 
+    changes = True
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("reason_form", DeletionReasonForm())
         return super().get_context_data(**kwargs)
@@ -228,11 +257,19 @@ class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
 
     def get_fields_dict(self):
         hidden = registry.hidden_fields(self.model, self.request.user)
+        free_text = {f.name for f in registry.fields(self.model) if f.category == DataCategory.FREE_TEXT}
+        if free_text and not self._may_change():
+            # An editor reads a volunteer to name them in a story, not the référents' notes.
+            hidden |= free_text
         return [
             self.get_dict_for_field(name)
             for name in self.model_admin.get_inspect_view_fields()
             if name not in hidden
         ]
+
+    def _may_change(self):
+        roles = self.model_admin.edit_roles
+        return self.model._default_manager.for_user(self.request.user, roles).filter(pk=self.instance.pk).exists()
 
     def get_field_label(self, field_name, field=None):
         return capfirst(super().get_field_label(field_name, field))
@@ -361,6 +398,7 @@ class VolunteerLeaveView(ScopedInstanceMixin, InstanceSpecificView):
     """A volunteer asks the town hall (by phone, at the desk) to leave: the same as from their space."""
 
     page_title = _("Request to leave")
+    changes = True
 
     def check_action_permitted(self, user):
         return super().check_action_permitted(user) and self.permission_helper.user_can_edit_obj(user, self.instance)
@@ -504,7 +542,8 @@ class CommuneListFilter(SimpleListFilter):
     parameter_name = "commune"
 
     def lookups(self, request, model_admin):
-        return [(str(c.pk), c.name) for c in communes_for_user(request.user).only("pk", "name")]
+        communes = communes_for_user(request.user, model_admin.view_roles)
+        return [(str(c.pk), c.name) for c in communes.only("pk", "name")]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -527,8 +566,20 @@ class WorkflowCreatedPermissionHelper(PermissionHelper):
         return False
 
 
+#: Editors read the people their stories name and record the consents publication needs.
+REFERENTS_AND_EDITORS = (MembershipRole.REFERENT, MembershipRole.EDITOR)
+
+
 class HeureCiviqueModelAdmin(ModelAdmin):
-    """Scoped to the user's communes; inspect, history and spreadsheet exports on."""
+    """Scoped to the user's communes; inspect, history and spreadsheet exports on.
+
+    A commune is the user's here when they hold one of ``view_roles`` in it (lists,
+    inspect, history) or, to create, change or delete, one of ``edit_roles``; what
+    they may do with its rows stays their permissions'.
+    """
+
+    view_roles = (MembershipRole.REFERENT,)
+    edit_roles = (MembershipRole.REFERENT,)
 
     inspect_view_enabled = True
     history_view_enabled = True
@@ -549,7 +600,7 @@ class HeureCiviqueModelAdmin(ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if isinstance(queryset, CommuneScopedQuerySet):
-            queryset = queryset.for_user(request.user)
+            queryset = queryset.for_user(request.user, self.view_roles)
         return queryset
 
     def get_edit_handler(self):
@@ -565,6 +616,7 @@ class HeureCiviqueModelAdmin(ModelAdmin):
 
 class CommuneAdmin(HeureCiviqueModelAdmin):
     model = Commune
+    view_roles = REFERENTS_AND_EDITORS
     menu_icon = "home"
     menu_order = 100
     list_display = ("name", "insee_code", "departement", "postcodes", "is_active")
@@ -617,6 +669,7 @@ class CommuneMembershipAdmin(HeureCiviqueModelAdmin):
 
 class VolunteerAdmin(HeureCiviqueModelAdmin):
     model = Volunteer
+    view_roles = REFERENTS_AND_EDITORS
     menu_icon = "user"
     menu_order = 200
     list_display = ("__str__", "commune", "postcode", "frequency", "status", "created_at")
@@ -688,6 +741,7 @@ class VolunteerAdmin(HeureCiviqueModelAdmin):
 
 class BeneficiaryAdmin(HeureCiviqueModelAdmin):
     model = Beneficiary
+    view_roles = REFERENTS_AND_EDITORS
     menu_icon = "user"
     menu_order = 300
     list_display = ("__str__", "commune", "postcode", "referred_by", "created_at")
@@ -829,6 +883,7 @@ class HoursRecordAdmin(HeureCiviqueModelAdmin):
 
 class ConsentAdmin(HeureCiviqueModelAdmin):
     model = Consent
+    view_roles = edit_roles = REFERENTS_AND_EDITORS
     menu_icon = "tick-inverse"
     menu_order = 800
     list_display = ("__str__", "purpose", "text_version", "given_at", "withdrawn_at")
@@ -873,6 +928,7 @@ class SkillAdmin(HeureCiviqueModelAdmin):
 
 class ImageConsentAdmin(HeureCiviqueModelAdmin):
     model = ImageConsent
+    view_roles = edit_roles = REFERENTS_AND_EDITORS
     menu_icon = "image"
     menu_order = 850
     list_display = ("image", "given_by", "commune", "given_at", "withdrawn_at")
@@ -887,6 +943,9 @@ class ImageConsentAdmin(HeureCiviqueModelAdmin):
         FieldPanel("given_by"),
         FieldRowPanel([FieldPanel("given_at"), FieldPanel("text_version"), FieldPanel("withdrawn_at")]),
     ]
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=ImageConsentAdminForm)
 
 
 class ReadOnlyPermissionHelper(WorkflowCreatedPermissionHelper):

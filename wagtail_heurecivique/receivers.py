@@ -1,8 +1,8 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from .models import CommuneHomePage, SuccessStoryIndexPage
+from .models import Commune, CommuneHomePage, CommuneMembership, SuccessStoryIndexPage
 
 
 @receiver(post_save, sender=SuccessStoryIndexPage, dispatch_uid="heurecivique.assign_story_moderation")
@@ -39,3 +39,47 @@ def _first_publication(page, revision):
         and page.first_published_at == page.last_published_at
         and revision.content.get("first_published_at") is None
     )
+
+
+# --- A commune is a tenant of the page layer: its group, collection and rights follow it ---
+
+
+@receiver(post_save, sender=Commune, dispatch_uid="heurecivique.provision_commune")
+def provision_saved_commune(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """A new commune gets its editors' group, collection and rights; a renamed one, new names."""
+    from .tenancy import PROVISIONED_FIELDS, needs_provisioning, provision_commune
+
+    if raw or (update_fields is not None and set(update_fields) <= PROVISIONED_FIELDS):
+        return  # fixtures, and provisioning's own save of its links
+    if created or needs_provisioning(instance):
+        provision_commune(instance)
+
+
+@receiver(post_save, sender=CommuneHomePage, dispatch_uid="heurecivique.grant_commune_home")
+def grant_commune_home(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """A new home (or a translation) opens to its commune's editors.
+
+    Saves of some fields only (a draft's revision, a lock) cannot change the home's commune.
+    """
+    if raw or (not created and update_fields is not None):
+        return
+    from .tenancy import provision_home
+
+    provision_home(instance)
+
+
+@receiver(post_save, sender=CommuneMembership, dispatch_uid="heurecivique.follow_membership")
+def follow_membership(sender, instance, raw=False, **kwargs):
+    """An editor membership puts its user in the commune's group; a changed role or commune, out."""
+    if raw:
+        return
+    from .tenancy import follow_memberships
+
+    follow_memberships(instance.user, commune=instance.commune)
+
+
+@receiver(post_delete, sender=CommuneMembership, dispatch_uid="heurecivique.follow_membership_deletion")
+def follow_membership_deletion(sender, instance, **kwargs):
+    from .tenancy import leave_editors_group
+
+    leave_editors_group(instance)

@@ -4,7 +4,9 @@ Run ``manage.py heurecivique_setup`` after ``migrate`` (permissions exist only o
 every app has migrated, so a data migration cannot grant them on a fresh database).
 Groups are matched by their names, which are data (French, whatever the
 language of the request), not interface strings. Permissions are added, never removed, so that what a
-commune's administrator granted by hand is kept.
+commune's administrator granted by hand is kept — except those listed in ``WITHDRAWN``, which
+the plugin itself granted in earlier releases and takes back. What a group may do on pages,
+images and documents is per commune: see ``tenancy``.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -52,10 +54,6 @@ GROUPS = {
         "name": "Heure Civique — Éditeurs / modérateurs",
         "permissions": [
             ADMIN_ACCESS,
-            "wagtailimages.add_image",
-            "wagtailimages.choose_image",
-            "wagtaildocs.add_document",
-            "wagtaildocs.choose_document",
             *_perms(["view", "add", "change"], ["imageconsent"]),
             *_perms(["view", "add", "change"], ["consent"]),
             *_perms(["view"], ["volunteer", "beneficiary", "commune"]),
@@ -78,6 +76,21 @@ GROUPS = {
 }
 
 
+#: What earlier releases of the plugin granted a group and now take back: ``ensure_groups``
+#: removes these (and only these) so that ``heurecivique_setup`` fixes an upgraded site.
+#: Images and documents are a commune's, through its collection (``tenancy``). Wagtail 7.4
+#: and 8 read their permissions per collection only, but any code asking ``has_perm`` (a
+#: host's, another app's) would take these for a right on every commune's media.
+WITHDRAWN = {
+    "editors": [
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
 def _resolve(permission_names):
     wanted = {tuple(name.split(".", 1)) for name in permission_names}
     found = Permission.objects.filter(
@@ -97,6 +110,8 @@ def ensure_groups():
         group, created = Group.objects.get_or_create(name=spec["name"])
         permissions, missing = _resolve(spec["permissions"])
         group.permissions.add(*permissions)
+        withdrawn, _absent = _resolve(WITHDRAWN.get(key, []))
+        group.permissions.remove(*withdrawn)
         result[key] = (group, created, missing)
     return result
 

@@ -1,5 +1,6 @@
 """The one place the plugin is wired into the Wagtail admin."""
 
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -12,6 +13,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from .commune_pages_admin import CreateMissingPagesView, missing_pages_button
 from .evaluation import EVALUATION_PERMISSION, EvaluationPanel, EvaluationPrintView, EvaluationReportView
 from .modeladmin import HeureCiviqueAdminGroup
+from .page_scoping import exclude_other_communes, is_hidden_from
 
 modeladmin_register(HeureCiviqueAdminGroup)
 
@@ -119,3 +121,31 @@ def refuse_direct_publish_on_create(request, parent_page, page_class):
 def refuse_bulk_publish_of_stories(request, action_type, objects, action_class_instance):
     if action_type == "publish" and any(_is_story(obj) for obj in objects):
         return _refuse_publishing(request, request.META.get("HTTP_REFERER") or reverse("wagtailadmin_explore_root"))
+
+
+# --- Another commune's pages, images and documents stay out of every list --------------
+# Wagtail lists the whole page tree, and every collection in its admin API, to anyone with
+# admin access. A commune's staff see the host site's pages and their communes' only.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_without_other_communes(pages, request):
+    # Browsing into a page of another commune would show its title as the parent of the
+    # list; this hook is the one the chooser offers, so it answers 404 for the whole view.
+    parent_id = request.resolver_match.kwargs.get("parent_page_id") if request.resolver_match else None
+    if parent_id is not None and is_hidden_from(parent_id, request.user):
+        raise Http404
+    return exclude_other_communes(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_without_other_communes(parent_page, pages, request):
+    return exclude_other_communes(pages, request.user)
+
+
+# After Wagtail's images and documents apps have registered their own endpoints.
+@hooks.register("construct_admin_api", order=100)
+def scoped_admin_api(router):
+    from .admin_api import register_endpoints  # the API's views import the image model: once apps are ready
+
+    register_endpoints(router)

@@ -8,7 +8,7 @@ from .notifications import Notification
 from .pages import CommuneHomePage, NeedReportPage, VolunteerSignupPage, VolunteerSpacePage
 from .actions import ActionIndexPage, ActionPage, Registration
 from .stories import ImageConsent, StoryPerson, SuccessStoryIndexPage, SuccessStoryPage
-from .moderation import ConsentCheckTask
+from .moderation import CommuneApprovalTask, ConsentCheckTask
 from .people import Beneficiary, ErasureRequest, Partner, Volunteer
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ErasureRequest",
     "HoursRecord",
     "ImageConsent",
+    "CommuneApprovalTask",
     "ConsentCheckTask",
     "StoryPerson",
     "SuccessStoryIndexPage",

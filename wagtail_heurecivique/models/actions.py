@@ -1,6 +1,5 @@
 """Actions (interpersonal, collective, associative, get-togethers) and registrations to them."""
 
-from urllib.parse import urlencode
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +15,7 @@ from wagtail.models import Page
 from ..blocks import BodyBlock
 from ..enums import ActionKind, RegistrationStatus
 from ..language import PublicLanguagePageMixin
+from ..page_forms import CommunePageForm
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from .base import history_records
@@ -96,6 +96,7 @@ class ActionPage(PublicFormPage):
         FieldPanel("description"),
         FieldPanel("thank_you_text"),
     ]
+    base_form_class = CommunePageForm
     parent_page_types = ["wagtail_heurecivique.ActionIndexPage"]
     max_count_per_parent = None
     template = "wagtail_heurecivique/pages/action_page.html"
@@ -129,10 +130,9 @@ class ActionPage(PublicFormPage):
         return context
 
     def link(self, route, registration):
-        from ..notifications.links import absolute
         from ..registrations import registration_token
 
-        return absolute(self.url + self.reverse_subpage(route) + "?" + urlencode({"jeton": registration_token(registration)}))
+        return self.full_subpage_url(route, jeton=registration_token(registration))
 
     def render_form(self, request, form, status=200, **extra):
         if self.is_past and form is not None:

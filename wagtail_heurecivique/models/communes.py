@@ -102,6 +102,28 @@ class Commune(models.Model):
         help_text=_("Where volunteers' and residents' replies go, for example the référent's mailbox."),
     )
     is_active = models.BooleanField(_("programme running"), default=True)
+    # Filled by provisioning (``tenancy``), never typed: the commune's share of the page layer.
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("group of the editors / moderators"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        # Groups belong to Django: a reverse accessor would put a commune attribute on
+        # every host's group, and the plugin always goes from the commune to its group.
+        related_name="+",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("collection of images and documents"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        # As for the group: Wagtail's collections need not know which commune uses them.
+        related_name="+",
+    )
     neighbour_communes = models.ManyToManyField(
         "self",
         verbose_name=_("neighbouring communes"),

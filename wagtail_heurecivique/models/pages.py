@@ -17,6 +17,7 @@ from wagtail.models import Page
 from ..blocks import BodyBlock
 from ..enums import VolunteerStatus
 from ..language import PublicLanguagePageMixin
+from ..page_forms import CommuneHomePageForm
 from .communes import Commune
 
 
@@ -32,6 +33,7 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("commune"), FieldPanel("mayor_call"), FieldPanel("body")]
+    base_form_class = CommuneHomePageForm
     subpage_types = [
         "wagtail_heurecivique.VolunteerSignupPage",
         "wagtail_heurecivique.NeedReportPage",
@@ -96,6 +98,12 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
         """The commune of the home above: looked up once per page object."""
         return self.get_parent().specific.commune
 
+    def full_subpage_url(self, route, **query):
+        """The absolute URL of one of the page's routes, for an e-mail: on the page's own site
+        (a commune may have its own host name), never the admin's base URL plus a path."""
+        url = self.get_full_url() + self.reverse_subpage(route)
+        return f"{url}?{urlencode(query)}" if query else url
+
     def render_form(self, request, form, status=200, **extra):
         context = self.get_context(request)
         context.update(form=form, **extra)
@@ -146,12 +154,11 @@ class VolunteerSignupPage(PublicFormPage):
         return f"{self.commune.charter_version}/r{self.live_revision_id or 0}"[:20]
 
     def handle(self, request, form):
-        from ..notifications.links import absolute
         from ..public_intake import confirm_token, sign_up
 
         def confirm_url_for(volunteer):
             # The token in the query string: Wagtail's page URLs take only letters, digits, - and _.
-            return absolute(self.url + self.reverse_subpage("confirm") + "?" + urlencode({"jeton": confirm_token(volunteer)}))
+            return self.full_subpage_url("confirm", jeton=confirm_token(volunteer))
 
         sign_up(form, self.commune, self.charter_version, confirm_url_for)
         return self.render_form(request, None, done=True)
@@ -242,12 +249,10 @@ class VolunteerSpacePage(PublicFormPage):
         return TemplateResponse(request, f"wagtail_heurecivique/pages/{template}", context, status=status)
 
     def handle(self, request, form):
-        from ..notifications.links import absolute
         from ..volunteer_space import send_link, space_token
 
         def link_for(volunteer):
-            query = urlencode({"jeton": space_token(volunteer)})
-            return absolute(self.url + self.reverse_subpage("enter") + "?" + query)
+            return self.full_subpage_url("enter", jeton=space_token(volunteer))
 
         send_link(self.commune, form.cleaned_data["email"], link_for)
         return self.render_form(request, None, done=True)

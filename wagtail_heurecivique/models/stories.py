@@ -1,5 +1,6 @@
 """Success stories (réussites) and what their publication needs: recorded consents."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,6 +17,8 @@ from ..blocks import StoryBlock
 from ..panels import ConsentStatusPanel
 from ..enums import ConsentPurpose
 from ..language import PublicLanguagePageMixin
+from ..page_forms import CommunePageForm
+from ..page_scoping import commune_id_above
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
 from .base import history_records, staff_user_field
@@ -71,6 +74,7 @@ class SuccessStoryPage(PublicLanguagePageMixin, Page):
         InlinePanel("people", label=_("People named or shown"),
                     help_text=_("Everyone the story names or shows: each needs a recorded consent.")),
     ]
+    base_form_class = CommunePageForm
     parent_page_types = ["wagtail_heurecivique.SuccessStoryIndexPage"]
     subpage_types = []
     template = "wagtail_heurecivique/pages/success_story_page.html"
@@ -122,6 +126,21 @@ class StoryPerson(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("person named")
+
+    def clean(self):
+        """A story names only people of its own commune (the page form offers no others)."""
+        super().clean()
+        page = getattr(self, "page", None)
+        if page is None or not page.path:
+            return  # a story not yet in the tree: its form checks against the parent's commune
+        commune_id = commune_id_above(page.path)
+        errors = {
+            name: gettext("This person is not of the commune of this success story.")
+            for name in ("volunteer", "beneficiary")
+            if getattr(self, f"{name}_id") and getattr(self, name).commune_id != commune_id
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 @personal_data(identity=["given_by"])

@@ -25,7 +25,7 @@ from ..enums import (
 from ..language import public_language
 from ..models import HoursRecord, Need, Notification, Proposal
 from ..settings import get_setting
-from .links import TOPICS, absolute, unsubscribe_url
+from .links import TOPICS, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def _monthly(notification):
         "volunteer": volunteer, "month": month, "months": months, "last_month": add_months(month, months - 1),
         "quarterly": months > 1, "frequency_label": MessageFrequency(frequency).label, "actions": actions,
         "monthly_subject": MONTHLY_SUBJECTS[month.month],
-        "space_url": absolute(space.url) if space is not None else "",
+        "space_url": space.get_full_url() if space is not None else "",
         "year_minutes": minutes(given.filter(date__year=month.year)),
         "month_before_minutes": minutes(given.filter(date__lt=month, date__gte=add_months(month, -1))),
         # The hours of the period just ended: the month, or the quarter, before this message.
@@ -188,7 +188,6 @@ def build_message(notification):
     context.update(
         commune=notification.commune,
         site_name=getattr(settings, "WAGTAIL_SITE_NAME", ""),
-        base_url=absolute(""),
     )
     topic = VOLUNTEER_TOPIC.get(notification.kind)
     if notification.volunteer_id and topic:

@@ -7,7 +7,8 @@ from ...roles import ensure_groups
 class Command(BaseCommand):
     help = (
         "Create or complete the Heure Civique staff groups and their permissions, the moderation "
-        "workflow and the default catalogue of categories and skills (idempotent)."
+        "workflow, each commune's editors' group, collection and page permissions, and the default "
+        "catalogue of categories and skills (idempotent)."
     )
 
     def add_arguments(self, parser):
@@ -28,10 +29,27 @@ class Command(BaseCommand):
 
         workflow = ensure_moderation_workflow()
         self.stdout.write(_("Workflow “%(workflow)s” is in place.") % {"workflow": workflow.name})
+        self.provision_communes()
         if no_catalogue:
             self.stdout.write(_("Default catalogue not loaded (--no-catalogue)."))
         else:
             self.load_catalogue()
+
+    def provision_communes(self):
+        from wagtail_heurecivique.tenancy import provision_all_communes
+
+        results = provision_all_communes()
+        self.stdout.write(
+            _(
+                "Communes provisioned (editors' group, collection, page permissions): %(count)s — "
+                "changed: %(changed)s, already up to date: %(kept)s."
+            )
+            % {
+                "count": len(results),
+                "changed": sum(result.changed for result in results),
+                "kept": sum(not result.changed for result in results),
+            }
+        )
 
     def load_catalogue(self):
         from wagtail_heurecivique.default_catalogue import load_default_catalogue

@@ -13,16 +13,10 @@ from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale, Site
 
 from wagtail_heurecivique.language import public_language
-from wagtail_heurecivique.models import (
-    CommuneHomePage,
-    NeedReportPage,
-    Skill,
-    VolunteerSignupPage,
-)
+from wagtail_heurecivique.models import CommuneHomePage
 from wagtail_heurecivique.notifications.delivery import sender
 
-from . import factories
-from .test_public_forms import SIGNUP
+from .test_public_forms import SIGNUP, site_pages  # noqa: F401,F811  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +32,8 @@ ENGLISH_SITE = {
 
 
 @pytest.fixture
-def pages(commune_a):
-    root = Site.objects.get(is_default_site=True).root_page
-    home = root.add_child(instance=CommuneHomePage(title="Heure Civique à Bois-Colombes", slug="bois-colombes",
-                                                   commune=commune_a))
-    signup = home.add_child(instance=VolunteerSignupPage(title="Je deviens volontaire", slug="volontaire",
-                                                         charter="<p>Je respecte les personnes aidées.</p>"))
-    signup.save_revision().publish()
-    report = home.add_child(instance=NeedReportPage(title="Je signale un besoin", slug="besoin"))
-    factories.category("Courses")
-    Skill.objects.create(name="Bricolage", slug="bricolage")
-    return SimpleNamespace(home=home, signup=signup, report=report)
+def pages(site_pages):
+    return SimpleNamespace(**site_pages)
 
 
 def _host_templates(**plugin):

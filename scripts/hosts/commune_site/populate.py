@@ -37,6 +37,9 @@ editor.groups.add(Group.objects.get(name="Editors"))
 
 Locale.objects.get_or_create(language_code="fr")
 
+# A site in production has its Wagtail Site on its public address, not wagtail start's
+# localhost:80: the programme's e-mails link to pages there.
+Site.objects.filter(is_default_site=True).update(hostname="www.vernon.fr", port=443)
 home = Site.objects.get(is_default_site=True).root_page.specific
 home.title = "Welcome to Vernon"
 home.body = "<p>The town of Vernon, on the banks of the Seine. Find the news and the town hall's services here.</p>"

@@ -13,8 +13,8 @@ does not break this script, but an untranslated page does.
    modeladmin form), then its Heure Civique home under the site's home (the page editor,
    published): its five pages must come with it.
 2. A resident signs up as a volunteer from the commune's pages (in French, though the site
-   is English), gets the confirmation e-mail (French, the README's sender, links on
-   WAGTAILADMIN_BASE_URL) and confirms by its link.
+   is English), gets the confirmation e-mail (French, the README's sender, links on the
+   site's own address) and confirms by its link.
 3. A resident reports a need for a neighbour, with a category of the default catalogue,
    and is shown the tracking reference; the commune's open data answer at the URL the
    README's urls.py step includes.
@@ -361,12 +361,15 @@ def confirm_by_email(public, volunteer, signup):
     text = message.get_body(preferencelist=("plain",)).get_content()
     check(french("Confirm your address to become a volunteer") in subject and "Bonjour" in text,
           f"the e-mail is not in French:\n{text}")
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    # Links to pages are on the page's own Wagtail site (the host's: www.vernon.fr), the
+    # plugin's other links on WAGTAILADMIN_BASE_URL; none on a development address.
+    base = signup.get_site().root_url
+    admin_base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     links = re.findall(r"https?://[^\s<>\"']+", text)
-    check(links and all(link.startswith(base + "/") for link in links),
-          f"the e-mail's links do not all start with WAGTAILADMIN_BASE_URL {base}: {links}")
-    confirmation = [link for link in links if link.startswith(base + signup.url)]
-    check(len(confirmation) == 1, f"no single confirmation link under {base}{signup.url} in the e-mail: {links}")
+    check(links and all(link.startswith((base + "/", admin_base + "/")) for link in links),
+          f"the e-mail's links do not all start with the site's {base} or WAGTAILADMIN_BASE_URL {admin_base}: {links}")
+    confirmation = [link for link in links if link.startswith(signup.get_full_url())]
+    check(len(confirmation) == 1, f"no single confirmation link under {signup.get_full_url()} in the e-mail: {links}")
     [link] = confirmation
     ok(f"e-mail {subject!r} from {sender!r}, link {link}")
     path = link[len(base):]

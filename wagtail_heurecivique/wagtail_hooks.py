@@ -1,5 +1,6 @@
 """The one place the plugin is wired into the Wagtail admin."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -10,8 +11,14 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from .bulk_actions import scoped_bulk_actions
 from .commune_pages_admin import CreateMissingPagesView, missing_pages_button
-from .evaluation import EVALUATION_PERMISSION, EvaluationPanel, EvaluationPrintView, EvaluationReportView
+from .evaluation import (
+    EVALUATION_PERMISSION,
+    EvaluationPanel,
+    EvaluationPrintView,
+    EvaluationReportView,
+)
 from .modeladmin import HeureCiviqueAdminGroup
 from .page_scoping import exclude_other_communes, is_hidden_from
 
@@ -146,6 +153,23 @@ def explorer_without_other_communes(parent_page, pages, request):
 # After Wagtail's images and documents apps have registered their own endpoints.
 @hooks.register("construct_admin_api", order=100)
 def scoped_admin_api(router):
-    from .admin_api import register_endpoints  # the API's views import the image model: once apps are ready
+    from .admin_api import (
+        register_endpoints,  # the API's views import the image model: once apps are ready
+    )
 
     register_endpoints(router)
+
+
+# --- Moving and bulk actions name no page of another commune ------------------------------
+
+
+@hooks.register("before_move_page")
+def refuse_moves_across_communes(request, page, destination):
+    """The move confirmation (GET too) would show the page's and the destination's titles."""
+    if is_hidden_from(page.pk, request.user) or is_hidden_from(destination.pk, request.user):
+        raise PermissionDenied
+
+
+# After Wagtail's own (order 0): the registry keeps the last action of each type.
+for _action in scoped_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=100)

@@ -32,7 +32,7 @@ def test_misconfigured_settings_module_is_reported_with_hints():
     assert "wagtail_heurecivique.E010" in output
     assert "wagtail_heurecivique.E011" in output and "'site/base.html', which cannot be found" in output
     assert "wagtail_heurecivique.E012" in output and "'de'" in output
-    for warning in ("W001", "W003", "W004", "W005"):
+    for warning in ("W001", "W003", "W004", "W005", "W006"):
         assert f"wagtail_heurecivique.{warning}" in output
     assert "HINT:" in output
 
@@ -41,6 +41,7 @@ def test_the_example_site_passes_its_checks():
     for check in (
         checks.check_installed_apps, checks.check_middleware, checks.check_settings, checks.check_host_templates,
         checks.check_static_files, checks.check_urls, checks.check_base_template, checks.check_email_settings,
+        checks.check_page_search_scope,
     ):
         assert check(None) == [], check.__name__
 
@@ -117,6 +118,12 @@ def test_viewflow_frontend_app_taking_the_sites_templates_is_an_error(monkeypatc
 def test_email_settings_that_would_send_wrong_links_or_senders_are_reported(overrides, ids):
     with override_settings(**overrides):
         assert [e.id for e in checks.check_email_settings(None)] == ids
+
+
+def test_page_search_open_to_every_page_is_reported(settings):
+    assert checks.check_page_search_scope(None) == []
+    settings.WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = False
+    assert [e.id for e in checks.check_page_search_scope(None)] == ["wagtail_heurecivique.W006"]
 
 
 def test_history_middleware_before_authentication_is_reported(settings):

@@ -331,3 +331,22 @@ def check_email_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_page_search_scope(app_configs, **kwargs):
+    """Wagtail's page search and explorer search keep to the pages a user may edit unless told not to.
+
+    The per-commune page permissions are what keeps an editor of one commune from reading
+    another commune's draft stories in those results.
+    """
+    if getattr(settings, "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS", True):
+        return []
+    return [
+        checks.Warning(
+            "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS is False: Wagtail's page search would show "
+            "every commune's pages, draft success stories included, to the editors of any one commune.",
+            hint="Remove the setting (Wagtail's default is True) on a site that hosts several communes.",
+            id="wagtail_heurecivique.W006",
+        )
+    ]

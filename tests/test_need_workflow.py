@@ -90,7 +90,7 @@ def test_accepted_then_done(commune_a, referent_a):
 
 
 def _token(proposal):
-    from workflows.services import answer_token
+    from workflows.links import answer_token
 
     return answer_token(proposal)
 

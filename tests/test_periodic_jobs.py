@@ -112,7 +112,7 @@ def test_pending_e_mails_enqueued_twice_are_sent_once(commune_a, referent_a, com
 
 def test_a_job_that_fails_in_the_task_fails_the_command(commune_a, commit):
     with (
-        mock.patch("workflows.services.expire_proposals", side_effect=RuntimeError("base indisponible")),
+        mock.patch("workflows.jobs.expire_proposals", side_effect=RuntimeError("base indisponible")),
         pytest.raises(CommandError, match="base indisponible"),
     ):
         enqueue(commit, "heurecivique_expire_proposals")

@@ -8,7 +8,7 @@ from viewflow.workflow.models import Task
 
 from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
 from wagtail_heurecivique.models import Proposal
-from workflows import services
+from workflows import steps
 
 from . import factories
 from .workflow_helpers import Desk, need_with_volunteers, open_task, received
@@ -47,8 +47,8 @@ def test_two_referents_claim_the_same_task_one_wins(commune_a, referent_a):
     received(need)
     pk = open_task(need, "qualify").pk
     results = race(
-        lambda: services.claim(Task.objects.get(pk=pk), referent_a),
-        lambda: services.claim(Task.objects.get(pk=pk), colleague),
+        lambda: steps.claim(Task.objects.get(pk=pk), referent_a),
+        lambda: steps.claim(Task.objects.get(pk=pk), colleague),
     )
     assert sorted(results) == [False, True]
     winner = referent_a if results[0] else colleague
@@ -83,10 +83,10 @@ def _proposed(commune, referent, volunteers=2):
 def test_two_volunteers_take_the_last_place_at_once(commune_a, referent_a):
     need, (p1, p2) = _proposed(commune_a, referent_a)
     results = race(
-        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
-        lambda: services.answer(Proposal.objects.get(pk=p2.pk), accept=True),
+        lambda: steps.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+        lambda: steps.answer(Proposal.objects.get(pk=p2.pk), accept=True),
     )
-    assert sorted(results) == [services.Answer.ACCEPTED, services.Answer.FULL]
+    assert sorted(results) == [steps.Answer.ACCEPTED, steps.Answer.FULL]
     need.refresh_from_db()
     assert need.status == NeedStatus.PLANNED
     assert Proposal.objects.filter(need=need, status=ProposalStatus.ACCEPTED).count() == 1
@@ -96,8 +96,8 @@ def test_two_volunteers_take_the_last_place_at_once(commune_a, referent_a):
 def test_a_double_click_on_accept_at_once_counts_once(commune_a, referent_a):
     need, (p1, _p2) = _proposed(commune_a, referent_a)
     results = race(
-        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
-        lambda: services.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+        lambda: steps.answer(Proposal.objects.get(pk=p1.pk), accept=True),
+        lambda: steps.answer(Proposal.objects.get(pk=p1.pk), accept=True),
     )
-    assert sorted(results) == [services.Answer.ACCEPTED, services.Answer.ALREADY]
+    assert sorted(results) == [steps.Answer.ACCEPTED, steps.Answer.ALREADY]
     assert Proposal.objects.get(pk=p1.pk).history.filter(status=ProposalStatus.ACCEPTED).count() == 1

@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 from wagtail_heurecivique.models import Skill
 from wagtail_heurecivique.signals import need_received
 from workflows.flows import NeedFlow
-from workflows.services import answer_path
+from workflows.links import answer_path
 
 from . import factories
 

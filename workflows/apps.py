@@ -14,5 +14,11 @@ class HeureCiviqueWorkflowsAppConfig(AppConfig):
     verbose_name = _("Heure Civique workflows")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: The flows, once the app is ready: what the queries and the admin URLs look tasks up in
+    #: (the flows name the views that use those queries, so nothing below them imports them).
+    flows = ()
+
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the domain's signals)
+        from . import flows, receivers  # noqa: F401  (receivers connect the domain's signals)
+
+        self.flows = (flows.NeedFlow, flows.VolunteerOnboardingFlow)

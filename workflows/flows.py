@@ -1,19 +1,24 @@
-"""The need workflow, read top to bottom as its diagram (DESIGN §4).
+"""The need workflow and the welcome of a volunteer, each read top to bottom as its diagram.
 
 Three doors in (the town hall, the public site, a partner's referral), one référent
 task to qualify, one to propose the need to volunteers, a wait for the volunteers'
 answers (signed links, or expiry), one référent task to follow up, and three ends.
 The gateways read the need's status, which the steps set: the domain keeps the one
 truth of where a need stands, the process keeps who did what and when.
+
+This module is the top of the workflows: it names the views of the steps, which call
+``steps``; nothing below imports it (the queries find the flows in the app's registry,
+a step finds its flow through its process). ``start`` and ``start_onboarding`` are the
+doors in, for the receivers of the domain's signals and the commands.
 """
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from wagtail_heurecivique.enums import NeedStatus, VolunteerStatus
+from wagtail_heurecivique.enums import NeedSource, NeedStatus, VolunteerStatus
 
-from . import services, views
+from . import steps, views
 from .models import NeedProcess, OnboardingProcess
 
 
@@ -112,11 +117,11 @@ class NeedFlow(flow.Flow):
         return activation.process
 
     def set_deadline(self, activation):
-        services.set_deadline(activation.task, activation.process.need)
+        steps.set_deadline(activation.task, activation.process.need)
 
 
 class VolunteerOnboardingFlow(flow.Flow):
-    """The welcome of a volunteer: the référent's interview, then active or not (DESIGN §1, §4)."""
+    """The welcome of a volunteer: the référent's interview, then active or not."""
 
     process_class = OnboardingProcess
     process_title = _("Welcome of a volunteer")
@@ -157,4 +162,19 @@ class VolunteerOnboardingFlow(flow.Flow):
         return activation.process
 
     def set_deadline(self, activation):
-        services.set_deadline(activation.task, activation.process.volunteer)
+        steps.set_deadline(activation.task, activation.process.volunteer)
+
+
+def start(need, user=None):
+    """Start the handling of a new need, through the door its source names."""
+    node = {
+        NeedSource.PUBLIC_FORM: NeedFlow.start_public,
+        NeedSource.REFERRAL: NeedFlow.start_referral,
+    }.get(need.source, NeedFlow.start_staff)
+    return node.run(need=need, user=user)
+
+
+def start_onboarding(volunteer, user=None):
+    """Start the welcome of a volunteer: after their e-mail confirmation, or entered by a référent."""
+    node = VolunteerOnboardingFlow.start_staff if user is not None else VolunteerOnboardingFlow.start_signup
+    return node.run(volunteer=volunteer, user=user)

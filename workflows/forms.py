@@ -127,6 +127,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, accepted=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.accepted = list(accepted)
         self.fields["present"].choices = [(p.pk, str(p.volunteer)) for p in accepted]
         self.fields["present"].initial = [p.pk for p in accepted]
         # Each volunteer rates for themselves: prefilled when they answered through their link.

@@ -1,6 +1,7 @@
 """The workflow rows a staff user may see, and the inbox and timeline built on them."""
 
-from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.apps import apps
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from viewflow.workflow.models import Task
@@ -17,16 +18,13 @@ HUMAN_STEPS = ("qualify", "match", "follow_up", "interview")
 TIMELINE_HISTORY_ROWS = 200
 
 
-def _flow():
-    from .flows import NeedFlow
+def flows():
+    """The workflows' flows (the app's registry of them: see ``apps.py``)."""
+    return apps.get_app_config("heurecivique_workflows").flows
 
-    return NeedFlow
 
-
-def _flows():
-    from .flows import NeedFlow, VolunteerOnboardingFlow
-
-    return (NeedFlow, VolunteerOnboardingFlow)
+def _need_flow():
+    return next(flow for flow in flows() if flow.process_class is NeedProcess)
 
 
 #: Each flow's path from a task to the commune it belongs to.
@@ -37,15 +35,14 @@ COMMUNE_PATHS = {
 
 
 def _may_view(user, flow=None):
-    flows = [flow] if flow else _flows()
     return bool(
         user and user.is_authenticated and user.is_active
-        and any(f.instance.has_view_permission(user) for f in flows)
+        and any(f.instance.has_view_permission(user) for f in ([flow] if flow else flows()))
     )
 
 
 def processes_for(user):
-    if not _may_view(user, _flow()):
+    if not _may_view(user, _need_flow()):
         return NeedProcess.objects.none()
     return NeedProcess.objects.filter(need__in=Need.objects.for_user(user).values("pk"))
 
@@ -56,7 +53,7 @@ def scoped_tasks(user):
     A flow's tasks are included only for a user who may view its processes.
     """
     visible = Q()
-    for flow in _flows():
+    for flow in flows():
         if not _may_view(user, flow):
             continue
         condition = Q(process__flow_class=flow)
@@ -71,7 +68,7 @@ def scoped_tasks(user):
 def step_node(name):
     if name not in HUMAN_STEPS:
         return None
-    return next(getattr(flow, name) for flow in _flows() if hasattr(flow, name))
+    return next(getattr(flow, name) for flow in flows() if hasattr(flow, name))
 
 
 def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
@@ -107,8 +104,6 @@ def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
 
 def counts(user):
     """The numbers for the dashboard panel, in one query."""
-    from django.db.models import Count
-
     now = timezone.now()
     tasks = inbox(user).order_by()
     return tasks.aggregate(

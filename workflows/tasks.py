@@ -7,28 +7,28 @@ import datetime
 
 from wagtail_heurecivique.notifications.tasks import task
 
-from . import services
+from . import jobs
 
 
 @task()
 def expire_proposals_job():
     """Expire the proposals left unanswered past their commune's limit; return how many."""
-    return services.expire_proposals()
+    return jobs.expire_proposals()
 
 
 @task()
 def escalate_overdue_job():
     """Record, once each, the tasks that outlived their time limit; return how many."""
-    return services.escalate_overdue()
+    return jobs.escalate_overdue()
 
 
 @task()
 def send_reminders_job(today=None):
     """Day-before reminders and "did it happen?" e-mails as on ``today`` (ISO date; default: the day it runs)."""
-    return services.send_reminders(datetime.date.fromisoformat(today) if today else None)
+    return jobs.send_reminders(datetime.date.fromisoformat(today) if today else None)
 
 
 @task()
 def send_referent_digests_job():
     """Each référent's daily digest, when there is something to say; return how many."""
-    return services.send_referent_digests()
+    return jobs.send_referent_digests()

@@ -22,16 +22,14 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from wagtail_heurecivique.enums import NeedStatus, ProposalStatus, VolunteerStatus
-from wagtail_heurecivique.matching.engine import propose, suggest
-from wagtail_heurecivique.models import HoursRecord, Volunteer
-from wagtail_modeladmin.helpers import AdminURLHelper
-from wagtail_heurecivique.notifications import events
+from wagtail_heurecivique.matching.engine import suggest
+from wagtail_heurecivique.models import Volunteer
 from wagtail_heurecivique.scoping import communes_for_user
-from wagtail_heurecivique.settings import get_setting
+from wagtail_modeladmin.helpers import AdminURLHelper
 
-from . import services
-from .enums import FollowUpOutcome, InterviewDecision, OnboardingOutcome, Outcome, QualifyDecision
+from . import steps
 from .forms import CancelForm, FollowUpForm, InboxFilterForm, InterviewForm, MatchForm, QualifyForm
+from .links import proposal_for_token
 from .models import NeedProcess, OnboardingProcess
 from .queries import inbox, processes_for, scoped_tasks, timeline
 
@@ -58,14 +56,15 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
 
     Subclasses say which process and record (``subject``) the task is about, by defining
     ``load(process_pk)`` (sets ``self.process`` and ``self.subject``), ``subject_is_open()``
-    and ``perform(form, activation)`` (the step's writes, under the process lock).
+    and ``perform(form)``, which calls the step's function in ``steps`` under the process
+    lock; the view itself only reads the form and answers.
     """
 
     template_name = "heurecivique_workflows/task.html"
     header_icon = "tasks"
 
     def get_page_title(self):
-        return services.step_title(self.task)
+        return steps.step_title(self.task)
 
     def dispatch(self, request, *args, node, process_pk, task_pk, **kwargs):
         self.node = node
@@ -93,7 +92,7 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(process=self.process, task=self.task, step_title=services.step_title(self.task),
+        context.update(process=self.process, task=self.task, step_title=steps.step_title(self.task),
                        back_url=self.back_url())
         return context
 
@@ -111,7 +110,7 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
                 activation = self.node.activation_class(self.task)
                 activation.start(self.request)
                 self.subject.refresh_from_db()
-                self.perform(form, activation)
+                self.perform(form)
                 activation.task.data = {**activation.task.data, **self.task_data(form)}
                 activation.execute()
                 self.after_execute(form)
@@ -135,14 +134,11 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
         return {"comment": form.cleaned_data.get("comment") or form.cleaned_data.get("message", "")}
 
     def after_execute(self, form):
-        """Still under the lock, once the flow has moved: by default, record the outcome."""
-        self.record_outcome()
-
-    def record_outcome(self):
-        """Write the process's outcome once the flow has moved (an end saves the process)."""
+        """Still under the lock, once the flow has moved: the outcome the step set, if any."""
+        steps.save_outcome(self.process)
 
     def success_message(self):
-        return gettext("“%(step)s” done for %(need)s.") % {"step": services.step_title(self.task), "need": self.subject}
+        return gettext("“%(step)s” done for %(need)s.") % {"step": steps.step_title(self.task), "need": self.subject}
 
 
 class NeedTaskView(TaskFormView):
@@ -172,14 +168,6 @@ class NeedTaskView(TaskFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(need=self.need, **kwargs)
 
-    def record_outcome(self):
-        if self.process.outcome:
-            NeedProcess.objects.filter(pk=self.process.pk).update(
-                outcome=self.process.outcome,
-                refusal_reason=self.process.refusal_reason,
-                redirected_to=self.process.redirected_to,
-            )
-
 
 class QualifyView(NeedTaskView):
     form_class = QualifyForm
@@ -195,27 +183,13 @@ class QualifyView(NeedTaskView):
         data = form.cleaned_data
         return {"outcome": data["decision"], "comment": data["message"]}
 
-    def perform(self, form, activation):
+    def perform(self, form):
         data = form.cleaned_data
-        user = self.request.user
-        self.need.category = data["category"]
-        self.need.urgency = data["urgency"]
-        self.need.volunteers_wanted = data["volunteers_wanted"]
-        decision = data["decision"]
-        if decision == QualifyDecision.ACCEPT:
-            services.record(self.need, gettext("Qualified: to be proposed to volunteers"), user=user,
-                            status=NeedStatus.QUALIFIED)
-            return
-        if decision == QualifyDecision.REFUSE:
-            self.process.refusal_reason = data["refusal_reason"]
-            self.process.outcome = Outcome.REFUSED
-            status, label = NeedStatus.REFUSED, self.process.get_refusal_reason_display()
-        else:
-            self.process.redirected_to = data["redirected_to"]
-            self.process.outcome = Outcome.REDIRECTED
-            status, label = NeedStatus.REDIRECTED, self.process.get_redirected_to_display()
-        services.record(self.need, f"{label} — {data['message']}", user=user, status=status,
-                        status_reason=data["message"])
+        steps.qualify(
+            self.need, self.process, self.request.user, decision=data["decision"], category=data["category"],
+            urgency=data["urgency"], volunteers_wanted=data["volunteers_wanted"], message=data["message"],
+            refusal_reason=data["refusal_reason"], redirected_to=data["redirected_to"],
+        )
 
 
 class MatchView(NeedTaskView):
@@ -251,41 +225,16 @@ class MatchView(NeedTaskView):
     def task_data(self, form):
         return {"outcome": "proposed", "volunteers": form.cleaned_data["volunteers"], "comment": form.cleaned_data["comment"]}
 
-    def perform(self, form, activation):
-        user = self.request.user
-        if form.cleaned_data.get("proceed") and not form.cleaned_data["volunteers"]:
-            accepted = self.accepted_count()
-            services.record(
-                self.need,
-                gettext("Goes ahead with the %(count)s volunteer(s) who accepted") % {"count": accepted},
-                user=user, status=NeedStatus.MATCHING, volunteers_wanted=accepted,
-                planned_date=form.cleaned_data["planned_date"] or self.need.planned_date,
-            )
-            return
-        # Suggestions are computed again inside the lock: what is frozen is what stands now.
-        current = {s.volunteer.pk: s for s in suggest(self.need, limit=None)}
-        missing = [pk for pk in form.cleaned_data["volunteers"] if pk not in current]
-        if missing:
-            raise ValidationError(gettext("A volunteer you chose cannot be proposed any more; the list is updated."))
-        for pk in form.cleaned_data["volunteers"]:
-            proposal = propose(self.need, current[pk], user=user)
-            events.proposal_made(proposal, services.answer_url(proposal))
-        planned = form.cleaned_data["planned_date"] or self.need.planned_date
-        count = len(form.cleaned_data["volunteers"])
-        services.record(
-            self.need,
-            gettext("Proposed to %(count)s volunteer(s); waiting for their answers") % {"count": count},
-            user=user, status=NeedStatus.MATCHING, planned_date=planned,
-        )
-        self._suggestions = list(current.values())
+    def perform(self, form):
+        data = form.cleaned_data
+        if data.get("proceed") and not data["volunteers"]:
+            steps.go_ahead(self.need, self.request.user, data["planned_date"])
+        else:
+            self._suggestions = steps.propose_to(self.need, self.request.user, data["volunteers"], data["planned_date"])
 
     def after_execute(self, form):
         # Going ahead with who accepted: the wait for answers is over at once.
-        services.settle(self.need)
-
-
-def _given(typed, recorded):
-    return recorded if typed is None else typed
+        steps.settle(self.need)
 
 
 class FollowUpView(NeedTaskView):
@@ -309,44 +258,15 @@ class FollowUpView(NeedTaskView):
         data = form.cleaned_data
         return {"outcome": data["outcome"], "comment": data["comment"]}
 
-    def perform(self, form, activation):
+    def perform(self, form):
         data = form.cleaned_data
-        user = self.request.user
-        outcome = data["outcome"]
-        accepted = list(self.accepted())
-        if outcome == FollowUpOutcome.DONE:
-            present = set(data["present"])
-            for proposal in accepted:
-                if proposal.pk not in present:
-                    services.record(proposal, gettext("Absent on the day"), user=user, status=ProposalStatus.NO_SHOW)
-                    continue
-                services.record(
-                    proposal, gettext("Help given"), user=user, status=ProposalStatus.DONE,
-                    rating=data["rating"],
-                    # What the volunteer gave through their link (maybe while this form was open)
-                    # stays unless the référent writes over it.
-                    volunteer_rating=_given(data[form.volunteer_rating_name(proposal)], proposal.volunteer_rating),
-                    volunteer_feedback=data["volunteer_feedback"] or proposal.volunteer_feedback,
-                    beneficiary_feedback=data["beneficiary_feedback"],
-                )
-                hours = HoursRecord(volunteer=proposal.volunteer, proposal=proposal, date=data["date"],
-                                    minutes=data["minutes"], description=str(self.need)[:255], recorded_by=user)
-                hours.full_clean()
-                services.record(hours, gettext("Hours counted at the follow-up"), user=user)
-                events.help_given(proposal, hours.minutes)
-            self.process.outcome = Outcome.DONE
-            services.record(self.need, gettext("Help given: closed"), user=user, status=NeedStatus.DONE)
-        elif outcome == FollowUpOutcome.NEW_DATE:
-            services.record(
-                self.need, gettext("Postponed to %(date)s") % {"date": data["new_date"].strftime("%d/%m/%Y")},
-                user=user, planned_date=data["new_date"],
-            )
-        else:
-            status = ProposalStatus.NO_SHOW if outcome == FollowUpOutcome.NO_SHOW else ProposalStatus.CANCELLED
-            for proposal in accepted:
-                services.record(proposal, FollowUpOutcome(outcome).label, user=user, status=status)
-            services.record(self.need, gettext("Back to matching: %(why)s") % {"why": FollowUpOutcome(outcome).label},
-                            user=user, status=NeedStatus.QUALIFIED, planned_date=None)
+        steps.follow_up(
+            self.need, self.process, self.request.user, outcome=data["outcome"], present=data["present"],
+            date=data["date"], minutes=data["minutes"], rating=data["rating"],
+            volunteer_ratings={p.pk: data.get(form.volunteer_rating_name(p)) for p in form.accepted},
+            volunteer_feedback=data["volunteer_feedback"], beneficiary_feedback=data["beneficiary_feedback"],
+            new_date=data["new_date"],
+        )
 
 
 class InterviewView(TaskFormView):
@@ -379,36 +299,10 @@ class InterviewView(TaskFormView):
         return {"outcome": data["decision"], "comment": data["notes"], "channel": data["channel"],
                 "date": data["date"].isoformat()}
 
-    def perform(self, form, activation):
+    def perform(self, form):
         data = form.cleaned_data
-        user = self.request.user
-        decision = data["decision"]
-        if decision == InterviewDecision.ACCEPT:
-            self.process.outcome = OnboardingOutcome.ACCEPTED
-            services.record(self.volunteer, gettext("Interview: welcomed"), user=user, status=VolunteerStatus.ACTIVE)
-            events.welcome(self.volunteer)
-        elif decision == InterviewDecision.DECLINE:
-            self.process.outcome = OnboardingOutcome.DECLINED
-            services.record(self.volunteer, gettext("Interview: not this time — %(reason)s") % {"reason": data["reason"]},
-                            user=user, status=VolunteerStatus.LEFT)
-        else:
-            attempts = self.process.unreachable_attempts + 1
-            self.process.unreachable_attempts = attempts
-            OnboardingProcess.objects.filter(pk=self.process.pk).update(unreachable_attempts=attempts)
-            if attempts >= get_setting("ONBOARDING_MAX_ATTEMPTS"):
-                self.process.outcome = OnboardingOutcome.UNREACHABLE
-                services.record(
-                    self.volunteer, gettext("Not reachable after %(count)s attempts: signup closed") % {"count": attempts},
-                    user=user, status=VolunteerStatus.LEFT,
-                )
-                events.onboarding_closed(self.volunteer)
-            else:
-                services.record(self.volunteer, gettext("Not reachable (attempt %(count)s)") % {"count": attempts},
-                                user=user)
-
-    def record_outcome(self):
-        if self.process.outcome:
-            OnboardingProcess.objects.filter(pk=self.process.pk).update(outcome=self.process.outcome)
+        steps.interview(self.volunteer, self.process, self.request.user, decision=data["decision"],
+                        reason=data["reason"])
 
     def success_message(self):
         return gettext("Interview recorded for %(volunteer)s.") % {"volunteer": self.volunteer}
@@ -426,7 +320,7 @@ class TaskActionView(View):
         back = reverse("heurecivique_need_process", args=[need_pk]) if need_pk else reverse("heurecivique_inbox")
         allowed = node.can_assign(request.user, task) if self.action == "claim" else node.can_unassign(request.user, task)
         try:
-            done = allowed and getattr(services, self.action)(task, request.user)
+            done = allowed and getattr(steps, self.action)(task, request.user)
         except FlowLockFailed:
             done = False
         if done and self.action == "claim":
@@ -467,7 +361,7 @@ class NeedProcessView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         open_tasks = list(
-            scoped_tasks(user).filter(process=self.process, status__in=services.OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+            scoped_tasks(user).filter(process=self.process, status__in=steps.OPEN_TASK_STATUSES, flow_task_type="HUMAN")
             .select_related("owner", "deadline")
         )
         for task in open_tasks:
@@ -515,7 +409,7 @@ class CancelProcessView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            cancelled = services.cancel(self.process, self.request.user, form.cleaned_data["reason"])
+            cancelled = steps.cancel(self.process, self.request.user, form.cleaned_data["reason"])
         except FlowLockFailed:
             cancelled = False
         if not cancelled:
@@ -584,7 +478,7 @@ class ProposalAnswerView(TemplateView):
     template_name = "heurecivique_workflows/answer.html"
 
     def dispatch(self, request, token):
-        self.proposal = services.proposal_for_token(token)
+        self.proposal = proposal_for_token(token)
         if self.proposal is None or not hasattr(self.proposal.need, "process"):
             response = TemplateView.as_view(template_name="wagtail_heurecivique/public/link_invalid.html")(request)
             response.status_code = 404
@@ -600,7 +494,7 @@ class ProposalAnswerView(TemplateView):
             # After the planned date, the volunteer can say whether it happened.
             can_report=proposal.status == ProposalStatus.ACCEPTED and need.status == NeedStatus.PLANNED
             and need.planned_date is not None and need.planned_date <= timezone.localdate(),
-            expires_at=services.expires_at(proposal),
+            expires_at=steps.expires_at(proposal),
             ratings=VOLUNTEER_RATINGS,
             # The beneficiary's contact is for the volunteer who accepted, only them, and
             # only until the help is given.
@@ -616,7 +510,7 @@ class ProposalAnswerView(TemplateView):
                 response = self.render_to_response(self.get_context_data(error=gettext("Choose a rating from 1 to 5, or none.")))
                 response.status_code = 400
                 return response
-            reported = services.volunteer_report(
+            reported = steps.volunteer_report(
                 self.proposal, choice == "happened", request.POST.get("comment", "")[:2000],
                 rating=int(rating) if rating else None,
             )
@@ -628,9 +522,9 @@ class ProposalAnswerView(TemplateView):
             response = self.render_to_response(self.get_context_data(error=gettext("Choose to accept or to decline.")))
             response.status_code = 400
             return response
-        result = services.answer(self.proposal, accept=choice == "accept")
+        result = steps.answer(self.proposal, accept=choice == "accept")
         self.proposal.refresh_from_db()
         response = self.render_to_response(self.get_context_data(result=result))
-        if result not in (services.Answer.ACCEPTED, services.Answer.DECLINED):
+        if result not in (steps.Answer.ACCEPTED, steps.Answer.DECLINED):
             response.status_code = 409
         return response

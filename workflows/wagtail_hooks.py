@@ -7,14 +7,9 @@ from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .flows import NeedFlow
 from .queries import counts, processes_for, timeline
 from .urls import admin_urlpatterns
-
-
-def _flow():
-    from .flows import NeedFlow
-
-    return NeedFlow
 
 
 @hooks.register("register_admin_urls")
@@ -24,7 +19,7 @@ def register_workflow_urls():
 
 class InboxMenuItem(MenuItem):
     def is_shown(self, request):
-        return _flow().instance.has_view_permission(request.user)
+        return NeedFlow.instance.has_view_permission(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -46,7 +41,7 @@ class TasksPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_tasks_panel(request, panels):
-    if _flow().instance.has_view_permission(request.user):
+    if NeedFlow.instance.has_view_permission(request.user):
         panels.append(TasksPanel(request.user))
 
 

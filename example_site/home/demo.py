@@ -36,7 +36,7 @@ from wagtail_heurecivique.models import (
 from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.moderation import ensure_moderation_workflow
 from wagtail_heurecivique.roles import ensure_groups, group
-from workflows import services as workflow
+from workflows import flows, links, steps
 from workflows.enums import Outcome
 from workflows.flows import NeedFlow
 from workflows.models import NeedProcess, OnboardingProcess, TaskDeadline
@@ -209,7 +209,7 @@ class DemoBuilder:
         volunteers = [self._volunteer(commune, spec, index) for index in range(self.volunteers_per_commune)]
         for volunteer in volunteers:  # waiting for their interview: in the référent's tasks
             if volunteer.status == VolunteerStatus.TO_INTERVIEW and not OnboardingProcess.objects.filter(volunteer=volunteer).exists():
-                workflow.start_onboarding(volunteer)
+                flows.start_onboarding(volunteer)
         beneficiaries = [self._beneficiary(commune, spec, index, partners) for index in range(6)]
         needs = [self._need(commune, spec, index, beneficiaries, partners, referent) for index in range(len(NEEDS))]
         self._proposals_and_hours(needs, volunteers, referent)
@@ -352,9 +352,9 @@ class DemoBuilder:
         """
         for proposal in Proposal.objects.filter(need__in=needs).select_related("need__commune", "volunteer"):
             if proposal.status == ProposalStatus.PROPOSED:
-                events.proposal_made(proposal, workflow.answer_url(proposal))
+                events.proposal_made(proposal, links.answer_url(proposal))
             elif proposal.status == ProposalStatus.ACCEPTED:
-                events.proposal_accepted(proposal, workflow.answer_url(proposal))
+                events.proposal_accepted(proposal, links.answer_url(proposal))
             elif proposal.status == ProposalStatus.DONE:
                 events.help_given(proposal, proposal.need.estimated_minutes)
 
@@ -379,10 +379,10 @@ class DemoBuilder:
         }
         path[NeedStatus.CLOSED] = path[NeedStatus.DONE]
         Need.objects.filter(pk=need.pk).update(status=NeedStatus.NEW)
-        workflow.start(need, user=referent)
+        flows.start(need, user=referent)
         for step, status in path[final]:
             Need.objects.filter(pk=need.pk).update(status=status)
-            task = workflow.open_task(need.process, step)
+            task = steps.open_task(need.process, step)
             if step == "await_answers":
                 NeedFlow.await_answers.run(task)
                 continue
@@ -391,7 +391,7 @@ class DemoBuilder:
             activation.start(None)
             activation.execute()
         if final == NeedStatus.CANCELLED:
-            workflow.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
+            steps.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
             return
         Need.objects.filter(pk=need.pk).update(status=final)
         outcomes = {NeedStatus.DONE: Outcome.DONE, NeedStatus.CLOSED: Outcome.DONE, NeedStatus.REFUSED: Outcome.REFUSED,

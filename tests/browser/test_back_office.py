@@ -62,7 +62,7 @@ def test_history_table_is_accessible(login, live_server, page):
 def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, page, screenshot):
     from wagtail_heurecivique.models import Proposal, Skill
     from wagtail_heurecivique.signals import need_received
-    from workflows.services import answer_path
+    from workflows.links import answer_path
 
     commune = factories.commune()
     factories.referent(commune, "claire")

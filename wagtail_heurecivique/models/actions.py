@@ -21,10 +21,6 @@ from ..scoping import CommuneScopedQuerySet
 from .base import history_records
 from .pages import PublicFormPage
 
-#: Months the plan d'actions looks ahead.
-PLAN_MONTHS = 3
-
-
 class ActionIndexPage(PublicLanguagePageMixin, Page):
     """The commune's actions: the upcoming ones, the plan by month, and the archive."""
 
@@ -215,3 +211,8 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.first_name} — {self.action}"
+
+    @property
+    def public_name(self):
+        """The first name only: a registration holds no last name (and a page shows it only with consent)."""
+        return self.first_name

@@ -5,7 +5,7 @@ from django.utils.translation import gettext, ngettext
 from wagtail_heurecivique.enums import NeedStatus
 from wagtail_heurecivique.models import Need
 from wagtail_heurecivique.models.needs import OPEN_NEED_STATUSES
-from workflows import services
+from workflows import flows, steps
 
 
 class Command(BaseCommand):
@@ -20,10 +20,10 @@ class Command(BaseCommand):
         for need in waiting.iterator():
             with transaction.atomic():
                 if need.status != NeedStatus.NEW:
-                    services.record(
+                    steps.record(
                         need, gettext("Handling started after the workflow was installed: to qualify again"),
                         status=NeedStatus.NEW,
                     )
-                services.start(need)
+                flows.start(need)
             count += 1
         self.stdout.write(ngettext("%(count)s need started.", "%(count)s needs started.", count) % {"count": count})

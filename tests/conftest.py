@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from . import factories
+from . import builders, factories
 
 
 @pytest.fixture
@@ -32,6 +32,18 @@ def coordinator(db):
 @pytest.fixture
 def superuser(db):
     return factories.user("root", superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def dataset(commune_a, commune_b):
+    """The indicators' hand-built dataset with known answers (``builders.build_dataset``)."""
+    return builders.build_dataset(commune_a, commune_b)
+
+
+@pytest.fixture
+def site_pages(commune_a):
+    """Commune A's home with its signup and need report pages."""
+    return builders.site_pages(commune_a)
 
 
 @pytest.fixture

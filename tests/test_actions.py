@@ -12,28 +12,12 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from wagtail_heurecivique.enums import RegistrationStatus
-from wagtail_heurecivique.models import ActionIndexPage, ActionPage, CommuneHomePage, Registration
+from wagtail_heurecivique.models import Registration
 from wagtail_heurecivique.registrations import confirm
 
+from .builders import make_actions
+
 pytestmark = pytest.mark.django_db
-
-
-def make_actions(commune, count=1, capacity=2, start=None, root=None):
-    root = root or Site.objects.get(is_default_site=True).root_page
-    home = CommuneHomePage.objects.filter(commune=commune).first() or root.add_child(
-        instance=CommuneHomePage(title="Bois-Colombes", slug=f"bc-{commune.pk}", commune=commune)
-    )
-    index = ActionIndexPage.objects.child_of(home).first() or home.add_child(
-        instance=ActionIndexPage(title="Agir ensemble", slug="actions")
-    )
-    start = start or timezone.now() + datetime.timedelta(days=10)
-    return index, [
-        index.add_child(instance=ActionPage(
-            title=f"Nettoyage des berges {i}", slug=f"berges-{i}", kind="collective", start=start + datetime.timedelta(days=i),
-            place="Parc Lagravère", capacity=capacity,
-        ))
-        for i in range(count)
-    ]
 
 
 def link_in(message, route):

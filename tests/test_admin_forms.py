@@ -8,7 +8,7 @@ from wagtail_modeladmin.helpers import AdminURLHelper
 from wagtail_heurecivique.models import Commune, Need, Volunteer
 
 from . import factories
-from .test_history import volunteer_form
+from .builders import volunteer_form
 
 VOLUNTEERS = AdminURLHelper(Volunteer)
 

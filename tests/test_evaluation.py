@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from wagtail_heurecivique.enums import ActionKind
 
 from . import factories
-from .test_indicators import END, START, action, dataset, registrations  # noqa: F401  (the hand-built dataset)
+from .builders import END, START, action, registrations
 
 URL = reverse("heurecivique_evaluation")
 
@@ -28,7 +28,7 @@ def period(**extra):
 
 
 @pytest.mark.django_db
-def test_referent_reads_the_figures_of_their_commune_only(client, dataset, referent_a, referent_b):  # noqa: F811
+def test_referent_reads_the_figures_of_their_commune_only(client, dataset, referent_a, referent_b):
     client.force_login(referent_a)
     response = client.get(URL, period())
     content = response.content.decode()
@@ -43,7 +43,7 @@ def test_referent_reads_the_figures_of_their_commune_only(client, dataset, refer
 
 
 @pytest.mark.django_db
-def test_exports_through_wagtails_spreadsheet_export(client, dataset, referent_a):  # noqa: F811
+def test_exports_through_wagtails_spreadsheet_export(client, dataset, referent_a):
     client.force_login(referent_a)
     csv = b"".join(client.get(URL, period(export="csv")).streaming_content).decode()
     assert csv.splitlines()[0] == "Indicateur,Valeur,Unité"
@@ -63,7 +63,7 @@ def test_exports_through_wagtails_spreadsheet_export(client, dataset, referent_a
 
 
 @pytest.mark.django_db
-def test_a_referent_exports_the_actions_of_their_commune_only(client, dataset, referent_b):  # noqa: F811
+def test_a_referent_exports_the_actions_of_their_commune_only(client, dataset, referent_b):
     client.force_login(referent_b)  # commune B: one action held, four places taken
     csv = b"".join(client.get(URL, period(export="csv")).streaming_content).decode().splitlines()
     assert f'{french("Actions held")},1,' in csv
@@ -112,7 +112,7 @@ PRINT_URL = reverse("heurecivique_evaluation_print")
 
 
 @pytest.mark.django_db
-def test_printable_report_has_charts_with_data_tables(client, dataset, referent_a, django_assert_max_num_queries):  # noqa: F811
+def test_printable_report_has_charts_with_data_tables(client, dataset, referent_a, django_assert_max_num_queries):
     client.force_login(referent_a)
     with django_assert_max_num_queries(30):
         response = client.get(PRINT_URL, period())
@@ -146,7 +146,7 @@ def test_printable_report_has_charts_with_data_tables(client, dataset, referent_
 
 
 @pytest.mark.django_db
-def test_printable_report_is_scoped_and_explains_bad_filters(client, dataset, referent_b):  # noqa: F811
+def test_printable_report_is_scoped_and_explains_bad_filters(client, dataset, referent_b):
     client.force_login(referent_b)
     content = client.get(PRINT_URL, period()).content.decode()
     assert dataset.name not in content
@@ -193,7 +193,7 @@ def test_report_and_dashboard_queries_are_bounded_from_10_to_10000_needs(client,
 
 
 @pytest.mark.django_db
-def test_coordinator_filters_by_departement(client, dataset, commune_b, coordinator):  # noqa: F811
+def test_coordinator_filters_by_departement(client, dataset, commune_b, coordinator):
     client.force_login(coordinator)
     content = client.get(URL, period()).content.decode()
     assert "13,0 h" in content  # both communes: 3 h in A (92), 10 h in B (95)

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from wagtail_heurecivique.models import SuccessStoryIndexPage, SuccessStoryPage
 
-from .test_actions import make_actions
+from .builders import make_actions
 
 pytestmark = pytest.mark.django_db
 

@@ -4,35 +4,13 @@ import pytest
 from wagtail_modeladmin.helpers import AdminURLHelper
 
 from wagtail_heurecivique.fields import slot_bit
-from wagtail_heurecivique.enums import DayPeriod, Weekday
 from wagtail_heurecivique.models import Beneficiary, Skill, Volunteer
 from wagtail_heurecivique.roles import group
 
 from . import factories
+from .builders import volunteer_form
 
 VOLUNTEERS = AdminURLHelper(Volunteer)
-
-
-def volunteer_form(commune, **overrides):
-    data = {
-        "commune": commune.pk,
-        "first_name": "Paul",
-        "last_name": "Roux",
-        "email": "paul.roux@example.org",
-        "phone": "06 12 34 56 78",
-        "postcode": "92270",
-        "neighbourhood": "Centre",
-        "frequency": "monthly",
-        "message_frequency": "monthly",
-        "radius_km": 5,
-        "status": "pending",
-        "availability": [str(slot_bit(Weekday.MONDAY, DayPeriod.MORNING)), str(slot_bit(Weekday.SATURDAY, DayPeriod.EVENING))],
-        "action_kinds": ["0"],
-        "charter_version_accepted": "",
-        "notes": "",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from wagtail_heurecivique.language import public_language
 from wagtail_heurecivique.models import CommuneHomePage
 from wagtail_heurecivique.notifications.delivery import sender
 
-from .test_public_forms import SIGNUP, site_pages  # noqa: F401,F811  (the fixture)
+from .builders import SIGNUP
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from wagtail.models import Page, Site
 
 from wagtail_heurecivique.models import CommuneHomePage, VolunteerSignupPage
 
-from .test_actions import make_actions
-from .test_public_forms import SIGNUP
+from .builders import SIGNUP, make_actions
 
 pytestmark = pytest.mark.django_db
 

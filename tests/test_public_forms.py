@@ -5,39 +5,16 @@ import re
 import pytest
 from django.core import mail
 from django.test import override_settings
-from wagtail.models import Site
 
 from wagtail_heurecivique.enums import NeedSource, NeedStatus, VolunteerStatus
 from wagtail_heurecivique.models import (
-    Beneficiary, CommuneHomePage, Consent, Need, NeedReportPage, Skill, Volunteer, VolunteerSignupPage,
+    Beneficiary, Consent, Need, NeedReportPage, Volunteer, VolunteerSignupPage,
 )
 from wagtail_heurecivique.signals import volunteer_confirmed
 
-from . import factories
+from .builders import SIGNUP
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site_pages(commune_a):
-    root = Site.objects.get(is_default_site=True).root_page
-    home = root.add_child(instance=CommuneHomePage(title="Heure Civique à Bois-Colombes", slug="bois-colombes",
-                                                   commune=commune_a, mayor_call="<p>Rejoignez-nous !</p>"))
-    signup = home.add_child(instance=VolunteerSignupPage(title="Je deviens volontaire", slug="volontaire",
-                                                         charter="<p>Je respecte les personnes aidées.</p>"))
-    signup.save_revision().publish()
-    report = home.add_child(instance=NeedReportPage(title="Je signale un besoin", slug="besoin"))
-    factories.category("Courses")
-    Skill.objects.create(name="Bricolage", slug="bricolage")
-    return {"home": home, "signup": signup, "report": report}
-
-
-
-SIGNUP = {
-    "first_name": "Inès", "last_name": "Roux", "email": "Ines.Roux@Example.org", "phone": "0612345678",
-    "postcode": "92270", "neighbourhood": "Centre", "frequency": "monthly", "radius_km": "3",
-    "availability": ["0", "4"], "action_kinds": ["0"], "accept_charter": "on", "accept_data_processing": "on",
-}
 
 
 def test_the_commune_home_shows_the_two_doors(client, site_pages):

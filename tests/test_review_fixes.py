@@ -13,8 +13,8 @@ from wagtail_heurecivique.indicators import compute
 from wagtail_heurecivique.models import Commune, Need, Partner, Proposal, Skill, Volunteer
 
 from . import factories
+from .builders import volunteer_form
 from .workflow_helpers import Desk, received
-from .test_history import volunteer_form
 
 VOLUNTEERS = AdminURLHelper(Volunteer)
 

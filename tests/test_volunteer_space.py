@@ -33,7 +33,7 @@ from wagtail_heurecivique.models import (
 )
 
 from . import factories
-from .test_actions import make_actions
+from .builders import make_actions
 
 pytestmark = pytest.mark.django_db
 

@@ -292,6 +292,14 @@ def test_a_double_click_on_accept_counts_once(commune_a, referent_a):
 
 def test_forged_links_and_bad_answers(commune_a, referent_a):
     assert Client().get("/heurecivique/proposition/abc/").status_code == 404
+    # Signed with the link's salt, but not a proposal's payload: a 404 too, never a 500.
+    from django.core import signing
+
+    from workflows.links import ANSWER_SALT
+
+    for payload in ([1, 2], "p", 7, None, {"p": [1], "v": {"x": 1}}, {"p": 10**30, "v": 1}, {"p": "1", "v": 1}):
+        token = signing.dumps(payload, salt=ANSWER_SALT)
+        assert Client().get(f"/heurecivique/proposition/{token}/").status_code == 404, payload
     need, (first, _second) = need_with_volunteers(commune_a)
     received(need)
     desk = Desk(referent_a)

@@ -32,10 +32,11 @@ def proposal_for_token(token: str) -> Proposal | None:
         data = signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    ids = [data.get(key) for key in ("p", "v")] if isinstance(data, dict) else []
+    if len(ids) != 2 or not all(isinstance(pk, int) and 0 < pk < 2**63 for pk in ids):
         return None  # signed by this site, but not a proposal's link
     return (
         Proposal.objects.select_related("need__commune", "need__beneficiary", "volunteer")
-        .filter(pk=data.get("p"), volunteer_id=data.get("v"))
+        .filter(pk=ids[0], volunteer_id=ids[1])
         .first()
     )

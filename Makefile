@@ -8,12 +8,13 @@ MANAGE := $(PY) manage.py
 # Catalogs live inside the apps (so that they ship in the wheel) and in locale/.
 LOCALE_DIRS := wagtail_heurecivique workflows
 
-.PHONY: help install messages compilemessages demo serve test benchmark bench migrations-check makemigrations wheel clean
+.PHONY: help install messages compilemessages demo serve test benchmark bench fuzz migrations-check makemigrations wheel clean
 
 help:
 	@echo "make demo       install, migrate SQLite, load demo data, serve http://127.0.0.1:8000 (admin / changeme)"
 	@echo "make test       install what the tests need and run them"
 	@echo "make benchmark  speed and memory goals (pytest -m benchmark)"
+	@echo "make fuzz       the public doors' property-based tests with 1,000 examples each"
 	@echo "make messages   update the French catalogs after changing strings"
 
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -56,6 +57,10 @@ benchmark: compilemessages
 	PY=$(PY) scripts/benchmark.sh $(PYTEST_ARGS)
 
 bench: benchmark
+
+# The property-based tests of the public doors with 1,000 examples each (25 in `make test`).
+fuzz: compilemessages
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_public_input_properties.py $(PYTEST_ARGS)
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

@@ -65,6 +65,15 @@ def make_actions(commune, count=1, capacity=2, start=None, root=None):
     ]
 
 
+def commune_home(commune, root=None):
+    """The commune's home below ``root`` (the default site's root), published: that creates its five pages."""
+    root = root or Site.objects.get(is_default_site=True).root_page
+    home = root.add_child(instance=CommuneHomePage(title=commune.name, slug=slugify(commune.name), commune=commune))
+    home.save_revision().publish()
+    commune.refresh_from_db()  # its collection and editors' group, from the provisioning
+    return home
+
+
 def site_pages(commune_a):
     """A commune's home with its two doors: signup (published) and need report."""
     root = Site.objects.get(is_default_site=True).root_page
@@ -156,6 +165,20 @@ def volunteer_form(commune, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def story_form(people=(), body=None, initial=0, **overrides):
+    """The page editor's form of a success story, as posted (``people``: the rows of its people panel)."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    data = {
+        "title": "Des courses et un sourire", "slug": "courses-sourire", "date": "2026-11-20",
+        "summary": "Des voisins aidés.", "tags": "",
+        "body": streamfield(body or [("paragraph", rich_text("<p>Chaque mardi, les courses.</p>"))]),
+        "people": inline_formset(list(people), initial=initial),
+    }
+    data.update(overrides)
+    return nested_form_data(data)
 
 
 #: The public signup form, filled in as a resident would.

@@ -1,7 +1,21 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, settings
 
 from . import builders, factories
+
+# Property-based tests: a bounded number of examples in the normal suite, many more with
+# HYPOTHESIS_PROFILE=fuzz (``make fuzz``). Examples share their test's database fixtures
+# (each runs in a rolled-back savepoint), hence the health check left out.
+settings.register_profile(
+    "suite", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "fuzz", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture

@@ -393,6 +393,18 @@ def read_cells(w):
         ("documents chooser chosen [document B]", reverse("wagtaildocs_chooser:chosen", args=[document.pk])),
         ("documents chooser chosen-multiple [document B]", reverse("wagtaildocs_chooser:chosen_multiple")
          + f"?id={document.pk}"),
+        # The choosers of a story's people
+        *[cell for who, name, obj in (("volunteer", "heurecivique_volunteer_chooser", b["volunteer"]),
+                                      ("beneficiary", "heurecivique_beneficiary_chooser", b["beneficiary"]))
+          for cell in (
+              (f"{who} chooser", reverse(f"{name}:choose")),
+              (f"{who} chooser ?q=Canari", reverse(f"{name}:choose_results") + "?q=Canari"),
+              (f"{who} chooser ?commune=B", reverse(f"{name}:choose") + f"?commune={b['commune'].pk}"),
+              (f"{who} chooser chosen [{who} B]", reverse(f"{name}:chosen", args=[obj.pk])),
+              (f"{who} chooser chosen-multiple [{who} B]", reverse(f"{name}:chosen_multiple") + f"?id={obj.pk}"),
+              (f"{who} chooser create", reverse(f"{name}:create")),
+          )],
+        ("registrant chooser ?q=Canari", reverse("heurecivique_registration_chooser:choose_results") + "?q=Canari"),
         ("collections", reverse("wagtailadmin_collections:index")),
         ("collections:edit [collection B]", reverse("wagtailadmin_collections:edit",
                                                     args=[b["commune"].collection_id])),
@@ -530,7 +542,9 @@ CONTROLS = [
     ("éditeur B", "pages:edit [action B]", {200}, "Partenaire Canari-B"),
     ("éditeur B", "pages:edit [home B]", {200}, "Heure Civique Canari-B"),
     ("éditeur B", "pages:history [published B]", {200}, "Histoire publiée Canari-B"),
-    ("éditeur B", "pages:add story [stories B]", {200}, "Zoé Canari-B"),
+    ("éditeur B", "volunteer chooser", {200}, "Zoé Canari-B"),
+    ("éditeur B", "volunteer chooser ?commune=B", {200}, "Zoé Canari-B"),
+    ("éditeur B", "beneficiary chooser chosen [beneficiary B]", {200}, "Bernard Canari-B"),
     ("éditeur B", "explore [home B]", {200}, "Nos réussites Canari-B"),
     ("éditeur B", "explore [stories B]", {200}, "Histoire brouillon Canari-B"),
     ("éditeur B", "choose-page [home B]", {200}, "Nos réussites Canari-B"),
@@ -570,6 +584,7 @@ CONTROLS = [
     ("coordinateur", "choose-page/search ?q=Canari", {200}, "Histoire brouillon Canari-B"),
     ("coordinateur", "api images", {200}, "Photo Canari-B"),
     ("coordinateur", "images chooser", {200}, "Photo Canari-B"),
+    ("coordinateur", "volunteer chooser ?q=Canari", {200}, "Zoé Canari-B"),
     ("coordinateur", "heurecivique_evaluation", {200}, "Beaumont-sur-Oise"),
 ]
 
@@ -584,7 +599,7 @@ def test_the_staff_of_b_and_the_coordinator_see_bs_records(reads):
 
 
 def test_the_coordinator_sees_both_communes_in_the_lists(reads):
-    for label in ("modeladmin volunteer index", "choose-page/search ?q=Canari", "api images"):
+    for label in ("modeladmin volunteer index", "choose-page/search ?q=Canari", "api images", "volunteer chooser ?q=Canari"):
         _status, _location, text = reads.answers["coordinateur", label]
         assert "Canari-A" in text and "Canari-B" in text, label
 

@@ -295,10 +295,10 @@ def test_forged_links_and_bad_answers(commune_a, referent_a):
     # Signed with the link's salt, but not a proposal's payload: a 404 too, never a 500.
     from django.core import signing
 
-    from workflows.links import ANSWER_SALT
+    from workflows.links import ANSWER_LINK
 
     for payload in ([1, 2], "p", 7, None, {"p": [1], "v": {"x": 1}}, {"p": 10**30, "v": 1}, {"p": "1", "v": 1}):
-        token = signing.dumps(payload, salt=ANSWER_SALT)
+        token = signing.dumps(payload, salt=ANSWER_LINK.salt)
         assert Client().get(f"/heurecivique/proposition/{token}/").status_code == 404, payload
     need, (first, _second) = need_with_volunteers(commune_a)
     received(need)

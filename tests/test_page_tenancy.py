@@ -247,8 +247,9 @@ def test_memberships_put_people_in_their_communes_groups_and_take_them_out(site,
     assert set(person.groups.all()) == {group("editors")}
     assert refused(logged_in(person).get(home_a))
 
-    # Only memberships decide: a hand-made addition is undone by the next provisioning.
-    person.groups.add(commune_a.editors_group)
+    # Only memberships decide: a group row written behind their back is undone by the next
+    # provisioning (a tick in Wagtail's user form writes a membership: see the end of this file).
+    Group.user_set.through.objects.create(group=commune_a.editors_group, user=person)
     setup()
     assert commune_a.editors_group not in person.groups.all()
 
@@ -489,3 +490,122 @@ def test_an_upgraded_site_loses_the_global_rights_and_keeps_its_stories_in_moder
     setup()  # and again: nothing more to change
     assert Workflow.objects.get(name=WORKFLOW_NAME).tasks.count() == 2
     assert Page.objects.type(SuccessStoryPage).count() == 1
+
+
+# --- A commune deleted: its group and its collection go, its media stay -------------------------------
+
+
+def delete_commune(client, commune, reason="Fusion avec la commune voisine."):
+    return client.post(AdminURLHelper(factories.Commune).get_action_url("delete", commune.pk), {"reason": reason})
+
+
+def test_deleting_a_commune_takes_its_editors_group_and_its_empty_collection(commune_a, superuser):
+    editor = factories.editor(commune_a, "editrice")
+    commune_a.refresh_from_db()
+    group_a, collection_a = commune_a.editors_group, commune_a.collection
+    assert editor.groups.filter(pk=group_a.pk).exists()
+    assert GroupCollectionPermission.objects.filter(group=group_a).exists()
+    client = logged_in(superuser)
+    confirmation = text(client.get(AdminURLHelper(factories.Commune).get_action_url("delete", commune_a.pk)))
+    assert group_a.name in confirmation and collection_a.name in confirmation
+    assert french("Its collection of images and documents “%(collection)s” is empty: it is deleted.") % {
+        "collection": collection_a.name
+    } in confirmation.replace("&#x27;", "'")
+
+    assert delete_commune(client, commune_a).status_code == 302
+    assert not factories.Commune.objects.filter(pk=commune_a.pk).exists()
+    assert not Group.objects.filter(pk=group_a.pk).exists()
+    assert not GroupCollectionPermission.objects.filter(collection_id=collection_a.pk).exists()
+    assert not Collection.objects.filter(pk=collection_a.pk).exists()
+    assert list(editor.groups.all()) == [group("editors")]
+    assert not CommuneMembership.objects.filter(user=editor).exists()
+    deleted = factories.Commune.history.filter(id=commune_a.pk).latest("history_date")
+    assert deleted.history_type == "-" and deleted.history_user == superuser
+    assert "Fusion avec la commune voisine." in deleted.history_change_reason
+
+
+def test_a_deleted_communes_collection_holding_images_is_kept_renamed_without_permissions(
+    site, commune_a, commune_b, superuser, coordinator
+):
+    Image = get_image_model()
+    image = Image.objects.create(title="Atelier du jardin", file=get_test_image_file(), collection=commune_b.collection)
+    collection_b = commune_b.collection
+    client = logged_in(superuser)
+    # B's home protects B: deleted first, as the confirmation says.
+    home_b = site["homes"]["b"]
+    confirmation = text(client.get(AdminURLHelper(factories.Commune).get_action_url("delete", commune_b.pk)))
+    assert reverse("wagtailadmin_explore", args=[home_b.pk]) in confirmation
+    home_b.delete()
+
+    confirmation = text(client.get(AdminURLHelper(factories.Commune).get_action_url("delete", commune_b.pk)))
+    kept_as = "Beaumont-sur-Oise (95052) (commune supprimée)"
+    assert kept_as in confirmation and french("%(count)s image") % {"count": 1} in confirmation
+    response = delete_commune(client, commune_b)
+    assert response.status_code == 302
+    collection_b.refresh_from_db()
+    assert collection_b.name == kept_as
+    assert not GroupCollectionPermission.objects.filter(collection=collection_b).exists()
+    image.refresh_from_db()
+    assert image.collection_id == collection_b.pk
+    assert kept_as in text(client.get(response["Location"]))
+    # A's group and collection are untouched; the coordinators still reach what B left.
+    commune_a.refresh_from_db()
+    assert commune_a.editors_group is not None and commune_a.collection is not None
+    assert "Atelier du jardin" in text(logged_in(coordinator).get(reverse("wagtailimages:index")))
+
+
+def test_a_commune_with_its_pages_and_records_is_not_deleted_and_the_page_says_why(site, commune_a, superuser):
+    factories.volunteer(commune_a)
+    factories.need(commune_a)
+    client = logged_in(superuser)
+    url = AdminURLHelper(factories.Commune).get_action_url("delete", commune_a.pk)
+    before = counts()
+    for response in (client.get(url), delete_commune(client, commune_a)):
+        assert response.status_code == 200
+        content = text(response)
+        assert french("Delete them or attach them to another commune first.") in content.replace("&#x27;", "'")
+        assert site["homes"]["a"].title in content
+        assert reverse("wagtailadmin_explore", args=[site["homes"]["a"].pk]) in content
+        with translation.override("fr"):
+            assert f"1 {factories.Volunteer._meta.verbose_name}" in content
+            assert f"1 {factories.Need._meta.verbose_name}" in content
+        assert 'name="reason"' not in content
+    assert factories.Commune.objects.filter(pk=commune_a.pk).exists()
+    assert counts() == before
+
+
+# --- A commune's editors' group ticked in Wagtail's user form is an editor membership ------------------
+
+
+def user_form(person, groups):
+    return {
+        "username": person.username, "email": person.email, "first_name": "Camille", "last_name": "Martin",
+        "password1": "", "password2": "", "is_active": "on", "groups": [g.pk for g in groups],
+    }
+
+
+def test_ticking_a_communes_editors_group_in_wagtails_user_form_makes_or_ends_the_membership(
+    site, commune_a, superuser
+):
+    person = factories.user("camille", groups=("editors",), is_staff=True)
+    client = logged_in(superuser)
+    edit = reverse("wagtailusers_users:edit", args=[person.pk])
+    response = client.post(edit, user_form(person, [group("editors"), commune_a.editors_group]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership = CommuneMembership.objects.get(user=person, commune=commune_a)
+    assert membership.role == MembershipRole.EDITOR
+    record = membership.history.get()
+    assert record.history_user == superuser
+    assert record.history_change_reason == french("Added to the commune's editors' group by hand")
+    assert logged_in(person).get(reverse("wagtailadmin_pages:edit", args=[site["homes"]["a"].pk])).status_code == 200
+    setup()  # the tick stays: it is a membership now
+    assert person.groups.filter(pk=commune_a.editors_group_id).exists()
+
+    response = client.post(edit, user_form(person, [group("editors")]))
+    assert response.status_code == 302
+    assert not CommuneMembership.objects.filter(user=person).exists()
+    removed = CommuneMembership.history.filter(id=membership.pk).latest("history_date")
+    assert removed.history_type == "-"
+    assert removed.history_change_reason == french("Taken out of the commune's editors' group by hand")
+    setup()
+    assert not person.groups.filter(pk=commune_a.editors_group_id).exists()

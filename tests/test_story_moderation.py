@@ -83,7 +83,9 @@ def test_setup_installs_the_workflow_on_story_indexes(stories):
 
 def test_a_story_lacking_consents_cannot_be_approved_and_says_why(stories, commune_a, editor, moderator, referent_a):
     volunteer = factories.volunteer(commune_a, first_name="Inès", last_name="Roux")
-    image = get_image_model().objects.create(title="Atelier courses", file=get_test_image_file())
+    commune_a.refresh_from_db()  # its collection, made by the setup
+    image = get_image_model().objects.create(title="Atelier courses", file=get_test_image_file(),
+                                             collection=commune_a.collection)
     response = submit_story(logged_in(editor), stories, volunteer, image)
     assert response.status_code == 302
     story = SuccessStoryPage.objects.get()

@@ -101,3 +101,37 @@ def test_a_double_click_on_accept_at_once_counts_once(commune_a, referent_a):
     )
     assert sorted(results) == [steps.Answer.ACCEPTED, steps.Answer.ALREADY]
     assert Proposal.objects.get(pk=p1.pk).history.filter(status=ProposalStatus.ACCEPTED).count() == 1
+
+
+@pytest.fixture
+def wagtail_site(db):
+    """The site and locale the migrations made, which a transactional test's flush took away."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
+
+    if not Site.objects.filter(is_default_site=True).exists():
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=Page(title="Accueil", slug="accueil"))
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
+def test_a_double_click_on_the_signup_is_one_signup(wagtail_site, site_pages, settings):
+    """Twenty identical signups at once (a double click, a retrying phone): one volunteer, no 500."""
+    from django.test import Client
+
+    # Rate limits aside: what is tested is the race, not the limit (which answers 429).
+    settings.WAGTAIL_HEURECIVIQUE = {
+        **getattr(settings, "WAGTAIL_HEURECIVIQUE", {}),
+        "PUBLIC_FORM_RATE_PER_IP": "100/h", "PUBLIC_FORM_RATE_PER_EMAIL": "100/h",
+    }
+
+    from wagtail_heurecivique.models import Volunteer
+
+    from .builders import SIGNUP
+
+    url = site_pages["signup"].url
+    results = race(*[lambda: Client().post(url, SIGNUP).status_code for _ in range(20)])
+    assert results == [200] * 20
+    assert Volunteer.objects.filter(email="ines.roux@example.org").count() == 1

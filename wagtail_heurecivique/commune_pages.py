@@ -101,14 +101,16 @@ def _free_slug(slug, taken):
 
 
 @transaction.atomic
-def create_missing_pages(home, user=None):
+def create_missing_pages(home, user=None, *, publish=None):
     """Create under ``home`` each of its five pages it has none of; return the pages created.
 
     Published when ``user`` may publish there (or is ``None``: a command), otherwise saved as
-    drafts for a moderator to publish.
+    drafts for a moderator to publish. ``publish=True``: published whatever ``user`` may do on
+    pages — for provisioning, whose own permission was checked (``provisioning_admin``).
     """
     pages = pages_to_create(home)
-    publish = user is None or home.permissions_for_user(user).can_publish_subpage()
+    may_publish = user is None or home.permissions_for_user(user).can_publish_subpage()
+    publish = may_publish if publish is None else publish
     taken = set(Page.objects.child_of(home).values_list("slug", flat=True))
     for page in pages:
         page.slug = _free_slug(slugify(page.slug), taken)
@@ -120,5 +122,5 @@ def create_missing_pages(home, user=None):
         home.add_child(instance=page)
         revision = page.save_revision(user=user)
         if publish:
-            revision.publish(user=user)
+            revision.publish(user=user, skip_permission_checks=not may_publish)
     return pages

@@ -11,7 +11,8 @@ from django.contrib.admin.utils import label_for_field, quote
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, re_path, reverse
@@ -23,6 +24,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.models import Page
 from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import (
@@ -57,11 +59,15 @@ from .models import (
     Skill,
     Volunteer,
 )
+from .people_choosers import registration_chooser
 from .personal_data import Category as DataCategory
 from .personal_data import registry
+from .provisioning_admin import LABEL as PROVISION_LABEL
+from .provisioning_admin import ProvisionCommuneView, may_provision
 from .scoping import CommuneScopedQuerySet, communes_for_user
 from .settings import get_setting
 from .signals import need_received, volunteer_entered
+from .tenancy import release_plan
 
 
 # --- Forms ------------------------------------------------------------------------------
@@ -240,16 +246,126 @@ class HeureCiviqueDeleteView(ScopedInstanceMixin, DeleteView):
         try:
             with transaction.atomic():
                 self.delete_instance()  # no Wagtail log entry: see ChangeReasonMixin
-        except models.ProtectedError:
-            # modeladmin's own view lists what still points at the record.
-            return super().post(request, *args, **kwargs)
+        except (ProtectedError, RestrictedError) as error:
+            return self.refused(request, error)
         messages.success(
             request, gettext("%(model_name)s '%(object)s' deleted.") % {"model_name": capfirst(self.verbose_name), "object": label}
         )
         return redirect(self.index_url)
 
+    def refused(self, request, error):
+        """The deletion is prevented by records that point at this one."""
+        # modeladmin's own view lists what still points at the record.
+        return DeleteView.post(self, request)
+
     def get_template_names(self):
         return ["wagtail_heurecivique/admin/delete.html"]
+
+
+def _counted(model, count):
+    """« 3 volontaires », « 1 besoin »: the model's own names."""
+    name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+    return f"{count} {name}"
+
+
+def deletion_effects(instance):
+    """What deleting ``instance`` would take with it, or what prevents it, without deleting anything.
+
+    Returns ``(blocking, deleted)``: the records that protect it (pages apart, to be named),
+    and ``{model: count}`` of those that would go with it. Django's own collector decides,
+    as it will when the record is deleted.
+    """
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    try:
+        collector.collect([instance])
+    except ProtectedError as error:
+        return list(error.protected_objects), {}
+    except RestrictedError as error:
+        return list(error.restricted_objects), {}
+    deleted = {}
+    for model, objects in collector.data.items():
+        if model is not type(instance) and not model._meta.auto_created:
+            deleted[model] = deleted.get(model, 0) + len(objects)
+    for queryset in collector.fast_deletes:
+        model = queryset.model
+        if not model._meta.auto_created:
+            count = queryset.count()
+            if count:
+                deleted[model] = deleted.get(model, 0) + count
+    return [], deleted
+
+
+class CommuneDeleteView(HeureCiviqueDeleteView):
+    """Says first what deleting a commune takes with it — or, when its records protect it, why it cannot be."""
+
+    def get_template_names(self):
+        return ["wagtail_heurecivique/admin/commune_delete.html"]
+
+    def confirmation_message(self):
+        # modeladmin's warns that related things "may" be affected: the list above says which.
+        return gettext("Are you sure you want to delete %(commune)s?") % {"commune": self.instance}
+
+    def get_context_data(self, **kwargs):
+        blocking, deleted = deletion_effects(self.instance)
+        kwargs.setdefault("blocking", self._describe_blocking(blocking) if blocking else None)
+        kwargs.setdefault("consequences", [] if blocking else self._consequences(deleted))
+        return super().get_context_data(**kwargs)
+
+    def _describe_blocking(self, objects):
+        pages = sorted((obj for obj in objects if isinstance(obj, Page)), key=lambda page: page.path)
+        counts = {}
+        for obj in objects:
+            if not isinstance(obj, Page):
+                counts[type(obj)] = counts.get(type(obj), 0) + 1
+        return {
+            "pages": [
+                (page.get_admin_display_title(), reverse("wagtailadmin_explore", args=[page.pk])) for page in pages
+            ],
+            "records": sorted(_counted(model, count) for model, count in counts.items()),
+            "is_active_label": Commune._meta.get_field("is_active").verbose_name,
+        }
+
+    def _consequences(self, deleted):
+        lines = []
+        if deleted:
+            things = ", ".join(sorted(_counted(model, count) for model, count in deleted.items()))
+            lines.append(gettext("Deleted with it: %(things)s.") % {"things": things})
+        plan = release_plan(self.instance)
+        if plan.group_name:
+            lines.append(
+                gettext(
+                    "Its editors' group “%(group)s” is deleted: its members lose their rights on the commune's "
+                    "pages, images and documents."
+                ) % {"group": plan.group_name}
+            )
+        if plan.collection_name and plan.kept_as:
+            lines.append(
+                gettext(
+                    "Its collection “%(collection)s” still holds %(contents)s: it is kept, renamed “%(name)s”, "
+                    "and no group keeps permissions of its own on it."
+                ) % {"collection": plan.collection_name, "contents": ", ".join(plan.collection_contents),
+                     "name": plan.kept_as}
+            )
+        elif plan.collection_name:
+            lines.append(
+                gettext("Its collection of images and documents “%(collection)s” is empty: it is deleted.")
+                % {"collection": plan.collection_name}
+            )
+        return lines
+
+    def refused(self, request, error):
+        # Something was added since the confirmation was shown: say what, as the confirmation does.
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        plan = release_plan(self.instance)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302 and plan.kept_as:
+            messages.info(
+                request,
+                gettext("Its images and documents are kept in the collection “%(name)s”.") % {"name": plan.kept_as},
+            )
+        return response
 
 
 class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
@@ -532,6 +648,36 @@ class NeedButtonHelper(HeureCiviqueButtonHelper):
         return buttons
 
 
+class CommuneButtonHelper(HeureCiviqueButtonHelper):
+    """Each commune's « Provision » button, and the list's « Provision a commune »."""
+
+    def provision_button(self):
+        return {
+            "url": self.url_helper.get_action_url("provision_new"),
+            "label": PROVISION_LABEL,
+            "icon": "plus",
+            "classname": self.finalise_classname(self.add_button_classnames),
+            "title": gettext("Create or update a commune with its home page, site, groups and staff"),
+        }
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if may_provision(self.request.user):
+            buttons.append(self.secondary_button(
+                self.url_helper.get_action_url("provision", quote(obj.pk)), gettext("Provision"),
+                gettext("Complete this commune's home page, site, groups and staff"), classnames_add,
+            ))
+        return buttons
+
+
+class CommuneIndexView(HeureCiviqueIndexView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if may_provision(self.request.user):
+            context["provision_button"] = self.button_helper.provision_button()
+        return context
+
+
 # --- Filters ----------------------------------------------------------------------------
 
 
@@ -619,6 +765,10 @@ class CommuneAdmin(HeureCiviqueModelAdmin):
     view_roles = REFERENTS_AND_EDITORS
     menu_icon = "home"
     menu_order = 100
+    index_view_class = CommuneIndexView
+    index_template_name = "wagtail_heurecivique/admin/commune_index.html"
+    delete_view_class = CommuneDeleteView
+    button_helper_class = CommuneButtonHelper
     list_display = ("name", "insee_code", "departement", "postcodes", "is_active")
     list_filter = ("departement", "is_active")
     search_fields = ("name", "insee_code", "postcodes")
@@ -651,6 +801,18 @@ class CommuneAdmin(HeureCiviqueModelAdmin):
         ),
         FieldPanel("is_active"),
     ]
+
+    def provision_view(self, request, instance_pk=None):
+        return ProvisionCommuneView.as_view(url_helper=self.url_helper)(request, instance_pk=instance_pk)
+
+    def get_admin_urls_for_registration(self):
+        helper = self.url_helper
+        return super().get_admin_urls_for_registration() + (
+            re_path(rf"^{helper.base_url_path}/provision/$", self.provision_view,
+                    name=helper.get_action_url_name("provision_new")),
+            re_path(helper.get_action_url_pattern("provision"), self.provision_view,
+                    name=helper.get_action_url_name("provision")),
+        )
 
 
 class CommuneMembershipAdmin(HeureCiviqueModelAdmin):
@@ -888,12 +1050,17 @@ class ConsentAdmin(HeureCiviqueModelAdmin):
     menu_order = 800
     list_display = ("__str__", "purpose", "text_version", "given_at", "withdrawn_at")
     list_filter = (CommuneListFilter, "purpose")
-    list_select_related = ("volunteer", "beneficiary")
-    search_fields = ("volunteer__last_name", "beneficiary__last_name", "given_by")
-    list_export = ("volunteer", "beneficiary", "purpose", "text_version", "given_at", "given_by", "withdrawn_at")
+    list_select_related = ("volunteer", "beneficiary", "registration")
+    search_fields = ("volunteer__last_name", "beneficiary__last_name", "registration__first_name", "given_by")
+    list_export = ("volunteer", "beneficiary", "registration", "purpose", "text_version", "given_at", "given_by",
+                   "withdrawn_at")
     export_filename = "consentements"
     panels = [
-        FieldRowPanel([FieldPanel("volunteer"), FieldPanel("beneficiary")]),
+        FieldRowPanel([
+            FieldPanel("volunteer"), FieldPanel("beneficiary"),
+            # A chooser, which lists the user's communes' registrants: a select would list them all.
+            FieldPanel("registration", widget=registration_chooser.widget_class),
+        ]),
         FieldRowPanel([FieldPanel("purpose"), FieldPanel("text_version")]),
         FieldRowPanel([FieldPanel("given_at"), FieldPanel("given_by")]),
         FieldPanel("withdrawn_at"),

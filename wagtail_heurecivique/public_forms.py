@@ -10,10 +10,49 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ReporterKind
-from .models import Category, Skill, Volunteer
-from .validators import normalise_phone, validate_phone, validate_postcode
+from .models import Beneficiary, Category, Need, Registration, Skill, Volunteer
+from .validators import is_pk, normalise_phone
 
 HONEYPOT = "site_web"
+
+def column(model, name, **overrides):
+    """The form field of ``model``'s column ``name``: its length, its validators, its kind.
+
+    A public form that is not a model form takes its fields from the columns it fills,
+    so that what the form accepts is what the column holds (an e-mail address of 300
+    characters was accepted by the form, then refused by the database: a 500). The
+    column's own validators (postcode, phone) run in the form too, where Django's
+    ``formfield()`` leaves them to the model.
+    """
+    model_field = model._meta.get_field(name)
+    field = model_field.formfield(**overrides)
+    field.validators += [validator for validator in model_field.validators if validator not in field.validators]
+    return field
+
+
+class ChoiceOfRecord(forms.ModelChoiceField):
+    """A choice among records that refuses, as an invalid choice, an id no column can hold.
+
+    Django's own field sends any integer to the database, where SQLite raises
+    ``OverflowError`` on one of 20 digits or more.
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_pk(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoicesOfRecords(forms.ModelMultipleChoiceField):
+    """Several records, with the same refusal of ids no column can hold."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_pk(str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class HoneypotMixin(forms.Form):
@@ -46,6 +85,7 @@ class VolunteerSignupForm(HoneypotMixin, forms.ModelForm):
             "skills", "action_kinds", "availability", "frequency", "radius_km",
         ]
         widgets = {"skills": forms.CheckboxSelectMultiple}
+        field_classes = {"skills": ChoicesOfRecords}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,34 +105,33 @@ class VolunteerSignupForm(HoneypotMixin, forms.ModelForm):
 
 
 class NeedReportForm(HoneypotMixin, forms.Form):
+    """Who reports, for whom, and what: each field is the column of the need or the person it fills."""
+
     reporter_kind = forms.ChoiceField(label=_("Who are you?"), choices=ReporterKind.choices, widget=forms.RadioSelect)
-    reporter_name = forms.CharField(label=_("Your name"), max_length=150)
+    reporter_name = column(Need, "referrer_name", label=_("Your name"), required=True)
     structure = forms.CharField(
         label=_("Your structure (practice, CCAS, association)"), max_length=150, required=False,
     )
-    reporter_email = forms.EmailField(label=_("Your e-mail address"), help_text=_("We send you the tracking reference."))
-    reporter_phone = forms.CharField(label=_("Your phone"), max_length=20, required=False, validators=[validate_phone])
+    reporter_email = column(Need, "referrer_email", label=_("Your e-mail address"), required=True,
+                            help_text=_("We send you the tracking reference."))
+    reporter_phone = column(Beneficiary, "phone", label=_("Your phone"))
     for_self = forms.TypedChoiceField(
         label=_("Who needs help?"),
         choices=[("1", _("Myself")), ("0", _("Someone else (a neighbour, a patient…)"))],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    beneficiary_first_name = forms.CharField(label=_("First name of the person to help"), max_length=100)
-    beneficiary_last_name = forms.CharField(label=_("Last name of the person to help"), max_length=100, required=False)
-    beneficiary_phone = forms.CharField(
-        label=_("Phone of the person to help"), max_length=20, required=False, validators=[validate_phone]
-    )
-    beneficiary_address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=5, validators=[validate_postcode])
-    category = forms.ModelChoiceField(label=_("What kind of help?"), queryset=Category.objects.order_by("name"))
-    description = forms.CharField(
-        label=_("Describe the need"), widget=forms.Textarea(attrs={"rows": 5}), max_length=3000,
+    beneficiary_first_name = column(Beneficiary, "first_name", label=_("First name of the person to help"))
+    beneficiary_last_name = column(Beneficiary, "last_name", label=_("Last name of the person to help"))
+    beneficiary_phone = column(Beneficiary, "phone", label=_("Phone of the person to help"))
+    beneficiary_address = column(Beneficiary, "address", label=_("Address"))
+    postcode = column(Need, "postcode", label=_("Postcode"), required=True)
+    category = ChoiceOfRecord(label=_("What kind of help?"), queryset=Category.objects.order_by("name"))
+    description = column(
+        Need, "description", label=_("Describe the need"), widget=forms.Textarea(attrs={"rows": 5}), max_length=3000,
         help_text=_("What, when, how often. Do not write medical details."),
     )
-    wished_start = forms.DateField(
-        label=_("From when?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    wished_start = column(Need, "wished_start", label=_("From when?"), widget=forms.DateInput(attrs={"type": "date"}))
     agreement = forms.BooleanField(
         label=_("The person to help agrees that the town hall records this need and contacts them"),
         error_messages={"required": _("The person's agreement is needed before reporting their need.")},
@@ -120,18 +159,18 @@ class NeedReportForm(HoneypotMixin, forms.Form):
 
 
 class RegistrationForm(HoneypotMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    email = forms.EmailField(label=_("E-mail address"), help_text=_("We send you a link to confirm your place."),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = column(Registration, "first_name", label=_("First name"),
+                        widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    email = column(Registration, "email", label=_("E-mail address"), help_text=_("We send you a link to confirm your place."),
+                   widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
 
 class SpaceLinkForm(HoneypotMixin, forms.Form):
-    email = forms.EmailField(
-        label=_("Your e-mail address"), help_text=_("The one you signed up with: we send you a link to your space."),
+    email = column(
+        Volunteer, "email", label=_("Your e-mail address"), help_text=_("The one you signed up with: we send you a link to your space."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -154,6 +193,7 @@ class VolunteerProfileForm(forms.ModelForm):
             "wants_proposal_emails", "wants_reminders", "wants_monthly_message", "message_frequency",
         ]
         widgets = {"skills": forms.CheckboxSelectMultiple}
+        field_classes = {"skills": ChoicesOfRecords}
         # Spoken to the volunteer, where the back office speaks about them.
         labels = {
             "wants_proposal_emails": _("I receive the needs proposed to me by e-mail"),

@@ -2,35 +2,34 @@
 
 import datetime
 
-from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .enums import ConsentPurpose, NeedSource, NeedStatus, ReporterKind, VolunteerStatus
+from .enums import ActionKind, ConsentPurpose, NeedSource, NeedStatus, ReporterKind, VolunteerStatus
 from .models import Beneficiary, Consent, Need, Volunteer
 from .notifications import events
 from .settings import get_setting
 from .signals import need_received, volunteer_confirmed
+from .tokens import SignedLink
 
-CONFIRM_SALT = "heurecivique.signup-confirm"
+#: The link that confirms a signup's address: valid SIGNUP_LINK_DAYS days.
+CONFIRM_LINK = SignedLink(
+    "heurecivique.signup-confirm", {"v": int, "e": str},
+    max_age=lambda: datetime.timedelta(days=get_setting("SIGNUP_LINK_DAYS")),
+)
 
 
 def confirm_token(volunteer):
-    return signing.dumps({"v": volunteer.pk, "e": volunteer.email}, salt=CONFIRM_SALT)
+    return CONFIRM_LINK.make(v=volunteer.pk, e=volunteer.email)
 
 
 def volunteer_for_token(token):
     """The volunteer a confirmation link stands for; ``None`` if forged, expired or outdated."""
-    try:
-        data = signing.loads(
-            token, salt=CONFIRM_SALT, max_age=datetime.timedelta(days=get_setting("SIGNUP_LINK_DAYS"))
-        )
-    except signing.BadSignature:
+    data = CONFIRM_LINK.read(token)
+    if data is None:
         return None
-    if not isinstance(data, dict):
-        return None
-    return Volunteer.objects.select_related("commune").filter(pk=data.get("v"), email=data.get("e")).first()
+    return Volunteer.objects.select_related("commune").filter(pk=data["v"], email=data["e"]).first()
 
 
 @transaction.atomic
@@ -42,18 +41,27 @@ def sign_up(form, commune, charter_version, confirm_url_for):
     now = timezone.now()
     email = form.cleaned_data["email"]
     existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
+    if existing is None:
+        volunteer = form.save(commit=False)
+        volunteer.commune = commune
+        volunteer.status = VolunteerStatus.PENDING
+        volunteer.charter_version_accepted = charter_version
+        volunteer._change_reason = gettext("Signed up on the public site")
+        try:
+            # A double click sends the same signup twice at once: no row existed to lock, so
+            # the second one meets the first's row here, and is the same signup.
+            with transaction.atomic():
+                volunteer.save()
+        except IntegrityError:
+            existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
+            if existing is None:
+                raise
     if existing is not None:
         if existing.status == VolunteerStatus.PENDING:
             events.signup_confirmation(existing, confirm_url_for(existing), now)
         else:
             events.already_registered(existing, now)
         return existing
-    volunteer = form.save(commit=False)
-    volunteer.commune = commune
-    volunteer.status = VolunteerStatus.PENDING
-    volunteer.charter_version_accepted = charter_version
-    volunteer._change_reason = gettext("Signed up on the public site")
-    volunteer.save()
     form.save_m2m()
     for purpose in (ConsentPurpose.CHARTER, ConsentPurpose.DATA_PROCESSING):
         Consent.objects.create(volunteer=volunteer, purpose=purpose, text_version=charter_version, given_at=now)
@@ -101,7 +109,9 @@ def report_need(form, commune):
         commune=commune,
         # No name in the title: it travels in e-mails and lists.
         title=f"{category.name} ({data['postcode']})",
-        kind=category.action_kind,
+        # A category may have no usual kind: the need is then one person helping another,
+        # which the référent corrects at qualification if it is not.
+        kind=category.action_kind or ActionKind.INTERPERSONAL,
         category=category,
         description=data["description"],
         beneficiary=beneficiary,

@@ -1,4 +1,5 @@
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
@@ -83,3 +84,26 @@ def follow_membership_deletion(sender, instance, **kwargs):
     from .tenancy import leave_editors_group
 
     leave_editors_group(instance)
+
+
+@receiver(post_delete, sender=Commune, dispatch_uid="heurecivique.release_commune")
+def release_deleted_commune(sender, instance, **kwargs):
+    """A deleted commune takes its editors' group with it, and its collection unless media are left in it.
+
+    ``post_delete`` is sent inside the deletion's transaction: all of it, or nothing.
+    """
+    from .tenancy import release_commune
+
+    release_commune(instance)
+
+
+# ``Group.user_set.through`` is the user model's ``groups`` table, whichever user model it is.
+@receiver(m2m_changed, sender=Group.user_set.through, dispatch_uid="heurecivique.follow_editors_groups")
+def follow_editors_groups(sender, instance, action, reverse, pk_set, **kwargs):
+    """A commune's editors' group ticked or unticked by hand (Wagtail's user form): the membership follows."""
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return
+    from .tenancy import follow_editors_groups
+
+    users, groups = (pk_set, {instance.pk}) if reverse else ({instance.pk}, pk_set)
+    follow_editors_groups(users, groups, added=action == "post_add")

@@ -4,7 +4,6 @@ The action's row is locked for every change of places, so two people confirming 
 last place at once end with one registered and one on the waiting list.
 """
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,22 +11,21 @@ from django.utils.translation import gettext
 from .enums import RegistrationStatus
 from .models import ActionPage, Registration, Volunteer
 from .notifications import events
+from .tokens import SignedLink
 
-SALT = "heurecivique.registration"
+#: The links of a registration (confirm the place, cancel it).
+REGISTRATION_LINK = SignedLink("heurecivique.registration", {"r": int, "e": str})
 
 
 def registration_token(registration):
-    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=SALT)
+    return REGISTRATION_LINK.make(r=registration.pk, e=registration.email)
 
 
 def registration_for_token(token, action):
-    try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+    data = REGISTRATION_LINK.read(token)
+    if data is None:
         return None
-    if not isinstance(data, dict):
-        return None
-    return Registration.objects.filter(pk=data.get("r"), email=data.get("e"), action=action).first()
+    return Registration.objects.filter(pk=data["r"], email=data["e"], action=action).first()
 
 
 @transaction.atomic

@@ -5,7 +5,10 @@ on each of the commune's homes (every locale), a collection for its images and d
 with collection permissions, and the group's members — the active users holding an editor
 membership of the commune. Memberships decide; this module only follows them (receivers
 call it when a commune, a home or a membership is saved), and ``heurecivique_setup``
-provisions every commune again, which also repairs what was changed by hand.
+provisions every commune again, which also repairs what was changed behind their back.
+The group is the commune's editor role under another name: ticked or unticked for a user
+in Wagtail's user form, it adds or ends that user's editor membership. A deleted commune
+takes its group with it, and its collection unless images or documents are left in it.
 
 Coordinators get their collection permissions once, on the collection « Heure Civique » that
 holds the communes' collections (Wagtail applies a collection's permissions to every
@@ -29,10 +32,11 @@ request), and the coordinators' are six, whatever the number of communes.
 import dataclasses
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from .enums import MembershipRole
@@ -306,3 +310,121 @@ def leave_editors_group(membership):
     ).exists()
     if not still_editor:
         Group.user_set.through.objects.filter(group_id=group_id, user_id=membership.user_id).delete()
+
+
+# --- A commune deleted: its group goes, its collection too unless media are left in it ---
+
+#: Added to the name of a deleted commune's collection kept for its images and documents (data,
+#: French, like the names above).
+DELETED_COLLECTION_SUFFIX = " (commune supprimée)"
+
+
+@dataclasses.dataclass
+class Release:
+    """What deleting a commune does to its share of the page layer (said before, done after)."""
+
+    group_name: str = ""
+    collection_name: str = ""
+    #: What the collection still holds ("3 images", "1 document"…): kept, under ``kept_as``.
+    collection_contents: list = dataclasses.field(default_factory=list)
+    kept_as: str = ""
+
+
+def _collection_contents(collection):
+    """Wagtail's own descriptions of what a collection holds (its delete view's hook), and its sub-collections."""
+    from wagtail import hooks
+
+    contents = [hook(collection) for hook in hooks.get_hooks("describe_collection_contents")]
+    texts = [str(item["count_text"]) for item in contents if item and item.get("count")]
+    children = collection.get_descendants().count()
+    if children:
+        message = ngettext("%(count)d collection inside it", "%(count)d collections inside it", children)
+        texts.append(message % {"count": children})
+    return texts
+
+
+def _kept_name(collection):
+    base = collection.name[: Collection._meta.get_field("name").max_length - len(DELETED_COLLECTION_SUFFIX) - 4]
+    siblings = set(collection.get_siblings().exclude(pk=collection.pk).values_list("name", flat=True))
+    name, number = f"{base}{DELETED_COLLECTION_SUFFIX}", 1
+    while name in siblings:
+        number += 1
+        name = f"{base}{DELETED_COLLECTION_SUFFIX} {number}"
+    return name
+
+
+def release_plan(commune):
+    """What ``release_commune`` will do when ``commune`` is deleted: for its delete confirmation."""
+    release = Release()
+    group = Group.objects.filter(pk=commune.editors_group_id).first() if commune.editors_group_id else None
+    if group is not None:
+        release.group_name = group.name
+    collection = Collection.objects.filter(pk=commune.collection_id).first() if commune.collection_id else None
+    if collection is not None:
+        release.collection_name = collection.name
+        release.collection_contents = _collection_contents(collection)
+        if release.collection_contents:
+            release.kept_as = _kept_name(collection)
+    return release
+
+
+@transaction.atomic
+def release_commune(commune):
+    """A deleted commune: its editors' group goes (with its page and collection permissions).
+
+    Its collection goes too when empty; one that still holds images, documents or
+    collections is kept for them, renamed after the deleted commune, with no group's
+    permission on it or below it any more (those of its parent, « Heure Civique », stay:
+    the coordinators can still sort out what is left). Called after the commune's row is
+    deleted, in the same transaction (``receivers``): reads only the ids it held.
+    """
+    release = release_plan(commune)
+    if commune.editors_group_id:
+        # Its page and collection permissions and its members go with it (cascade).
+        Group.objects.filter(pk=commune.editors_group_id).delete()
+    collection = Collection.objects.filter(pk=commune.collection_id).first() if commune.collection_id else None
+    if collection is None:
+        return release
+    if not release.collection_contents:
+        collection.delete()
+        return release
+    GroupCollectionPermission.objects.filter(
+        collection__in=Collection.objects.descendant_of(collection, inclusive=True)
+    ).delete()
+    collection.name = release.kept_as
+    collection.save(update_fields=["name"])
+    return release
+
+
+# --- The user form of Wagtail (or any code) ticks a commune's editors' group ---------------
+
+
+def follow_editors_groups(user_ids, group_ids, *, added, reason=None):
+    """Users put in or taken out of communes' editors' groups: their editor memberships follow.
+
+    The group is the editor role of its commune under another name; whoever changes it (an
+    administrator in Wagtail's user form, a script) means that role, so the membership is
+    written — with its history — and memberships stay the one source of truth. Inactive
+    users are left alone: provisioning takes them out of the groups and keeps their
+    memberships for when they come back. Our own synchronisation makes no change here:
+    it adds to a group only the holders of a membership, and takes out only those without one.
+    """
+    communes = list(Commune.objects.filter(editors_group_id__in=group_ids))
+    if not communes:
+        return
+    User = get_user_model()
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    memberships = CommuneMembership.objects.filter(commune__in=communes, user__in=users, role=MembershipRole.EDITOR)
+    if added:
+        existing = set(memberships.values_list("commune_id", "user_id"))
+        for commune in communes:
+            for user in users:
+                if (commune.pk, user.pk) in existing:
+                    continue
+                membership = CommuneMembership(commune=commune, user=user, role=MembershipRole.EDITOR)
+                membership._change_reason = reason or gettext("Added to the commune's editors' group by hand")
+                membership.save()
+    else:
+        for membership in memberships.select_related("commune", "user"):
+            membership._change_reason = reason or gettext("Taken out of the commune's editors' group by hand")
+            membership.delete()

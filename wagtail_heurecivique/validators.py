@@ -27,6 +27,21 @@ validate_departement = RegexValidator(
     code="invalid_departement",
 )
 
+#: The largest primary key a database column holds (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+def is_pk(value):
+    """Whether ``value`` (an int or its text) is an id a column can hold.
+
+    What comes from a request or a signed payload is checked with this before it reaches a
+    lookup: SQLite raises ``OverflowError`` on an integer of 20 digits, a 500.
+    """
+    if type(value) is int:
+        return 0 < value <= MAX_PK
+    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_PK
+
+
 _PHONE_STRIP = re.compile(r"[\s.\-()]")
 _PHONE_RE = re.compile(r"^(?:0|\+33|0033)[1-9]\d{8}$")
 

@@ -9,7 +9,6 @@ in the session for ``SPACE_SESSION_HOURS``; volunteers need no Django user.
 import datetime
 import time
 
-from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -23,8 +22,13 @@ from .notifications import events
 from .personal_data import Category, registry
 from .settings import get_setting
 from .signals import volunteer_left
+from .tokens import SignedLink
 
-SALT = "heurecivique.volunteer-space"
+#: The link to a volunteer's space: SPACE_LINK_MINUTES minutes, once (``o``: when the space was last opened).
+SPACE_LINK = SignedLink(
+    "heurecivique.volunteer-space", {"v": int, "o": str},
+    max_age=lambda: datetime.timedelta(minutes=get_setting("SPACE_LINK_MINUTES")),
+)
 SESSION_KEY = "heurecivique_volunteer_space"
 #: Who may open the space: a volunteer whose address is confirmed and who has not left.
 CAN_OPEN = (VolunteerStatus.TO_INTERVIEW, VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED)
@@ -43,15 +47,11 @@ def _stamp(volunteer):
 
 
 def space_token(volunteer):
-    return signing.dumps({"v": volunteer.pk, "o": _stamp(volunteer)}, salt=SALT)
+    return SPACE_LINK.make(v=volunteer.pk, o=_stamp(volunteer))
 
 
 def _read(token):
-    try:
-        data = signing.loads(token, salt=SALT, max_age=datetime.timedelta(minutes=get_setting("SPACE_LINK_MINUTES")))
-    except signing.BadSignature:
-        return None
-    return data if isinstance(data, dict) else None
+    return SPACE_LINK.read(token)
 
 
 def volunteer_for_token(token, commune):
@@ -59,8 +59,8 @@ def volunteer_for_token(token, commune):
     data = _read(token)
     if data is None:
         return None
-    volunteer = Volunteer.objects.filter(pk=data.get("v"), commune=commune, status__in=CAN_OPEN).first()
-    if volunteer is None or _stamp(volunteer) != data.get("o"):
+    volunteer = Volunteer.objects.filter(pk=data["v"], commune=commune, status__in=CAN_OPEN).first()
+    if volunteer is None or _stamp(volunteer) != data["o"]:
         return None
     return volunteer
 
@@ -68,7 +68,7 @@ def volunteer_for_token(token, commune):
 def opened_by(token, volunteer):
     """Whether ``token`` is a genuine, unexpired link of ``volunteer`` (used or not): a second click."""
     data = _read(token)
-    return data is not None and data.get("v") == volunteer.pk
+    return data is not None and data["v"] == volunteer.pk
 
 
 def send_link(commune, email, link_for):

@@ -135,6 +135,14 @@ def refuse_bulk_publish_of_stories(request, action_type, objects, action_class_i
 # admin access. A commune's staff see the host site's pages and their communes' only.
 
 
+@hooks.register("register_admin_viewset")
+def register_people_choosers():
+    """The choosers of a story's people, scoped to the editor's communes (``people_choosers``)."""
+    from .people_choosers import people_choosers
+
+    return people_choosers
+
+
 @hooks.register("construct_page_chooser_queryset")
 def page_chooser_without_other_communes(pages, request):
     # Browsing into a page of another commune would show its title as the parent of the

@@ -19,6 +19,7 @@ LIKES_KIND = {
     ActionKind.INTERPERSONAL: lambda: _("likes interpersonal actions"),
     ActionKind.COLLECTIVE: lambda: _("likes collective actions"),
     ActionKind.ASSOCIATIVE: lambda: _("likes associative actions"),
+    ActionKind.CONVIVIAL: lambda: _("likes friendly get-togethers"),
 }
 
 

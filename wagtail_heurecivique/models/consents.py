@@ -12,6 +12,9 @@ from .base import history_records, staff_user_field
 from .communes import Commune
 from .people import Beneficiary, Volunteer
 
+#: A registration made by a volunteer: their consents are the volunteer's.
+REGISTRANT_IS_A_VOLUNTEER_CONSENT = _("This registrant is one of the volunteers: record the consent for the volunteer.")
+
 
 class ConsentQuerySet(CommuneScopedQuerySet):
     def in_force(self):
@@ -35,6 +38,15 @@ class Consent(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="consents",
+    )
+    registration = models.ForeignKey(
+        "wagtail_heurecivique.Registration",
+        verbose_name=_("registrant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        help_text=_("Someone registered to one of the commune's actions who is not a volunteer."),
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     text_version = models.CharField(_("version of the text"), max_length=20)
@@ -63,10 +75,11 @@ class Consent(models.Model):
         ordering = ["-given_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(volunteer__isnull=False, beneficiary__isnull=True)
-                | Q(volunteer__isnull=True, beneficiary__isnull=False),
+                condition=Q(volunteer__isnull=False, beneficiary__isnull=True, registration__isnull=True)
+                | Q(volunteer__isnull=True, beneficiary__isnull=False, registration__isnull=True)
+                | Q(volunteer__isnull=True, beneficiary__isnull=True, registration__isnull=False),
                 name="heurecivique_consent_one_subject",
-                violation_error_message=_("A consent concerns either a volunteer or a beneficiary."),
+                violation_error_message=_("A consent concerns one person: a volunteer, a beneficiary or a registrant."),
             )
         ]
 
@@ -75,7 +88,8 @@ class Consent(models.Model):
 
     @property
     def subject(self):
-        return self.volunteer or self.beneficiary
+        """The person who agreed: a volunteer, a beneficiary or someone registered to an action."""
+        return self.volunteer or self.beneficiary or self.registration
 
     @property
     def in_force(self):
@@ -86,6 +100,8 @@ class Consent(models.Model):
         subject = self.subject
         if subject is not None:
             self.commune_id = subject.commune_id
+        if self.registration_id and self.registration.volunteer_id:
+            raise ValidationError({"registration": REGISTRANT_IS_A_VOLUNTEER_CONSENT})
         if self.withdrawn_at and self.given_at and self.withdrawn_at < self.given_at:
             raise ValidationError({"withdrawn_at": _("A consent cannot be withdrawn before it was given.")})
 

@@ -17,7 +17,7 @@ from wagtail.models import Page
 from ..blocks import BodyBlock
 from ..enums import VolunteerStatus
 from ..language import PublicLanguagePageMixin
-from ..page_forms import CommuneHomePageForm
+from ..page_forms import CommuneHomePageForm, CommunePageForm
 from .communes import Commune
 
 
@@ -84,6 +84,8 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     thank_you_text = RichTextField(_("text after sending"), blank=True, features=["bold", "italic", "link"])
 
+    # Its texts' links: to pages the editor may link to (``page_forms.ChosenReferencesMixin``).
+    base_form_class = CommunePageForm
     parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
     subpage_types = []
     max_count_per_parent = 1
@@ -124,7 +126,14 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
         if over_limit(request, self.rate_group, email):
             form.add_error(None, gettext("Too many submissions in a short time. Please try again in an hour."))
             return self.render_form(request, form, status=429)
-        return self.handle(request, form)
+        try:
+            return self.handle(request, form)
+        except ValidationError as error:
+            # A rule of the models that the form could not check (the transaction of
+            # ``handle`` is rolled back): the form again, as typed, with what to correct.
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_form(request, form, status=400)
 
 
 class VolunteerSignupPage(PublicFormPage):

@@ -1,7 +1,11 @@
 """Success stories (réussites) and what their publication needs: recorded consents."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +23,10 @@ from ..enums import ConsentPurpose
 from ..language import PublicLanguagePageMixin
 from ..page_forms import CommunePageForm
 from ..page_scoping import commune_id_above
+from ..people_choosers import beneficiary_chooser, registration_chooser, volunteer_chooser
 from ..personal_data import personal_data
 from ..scoping import CommuneScopedQuerySet
+from .actions import Registration
 from .base import history_records, staff_user_field
 from .communes import Commune
 from .consents import Consent
@@ -32,6 +38,7 @@ class SuccessStoryIndexPage(PublicLanguagePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = CommunePageForm
     parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
     subpage_types = ["wagtail_heurecivique.SuccessStoryPage"]
     max_count_per_parent = 1
@@ -90,18 +97,36 @@ class SuccessStoryPage(PublicLanguagePageMixin, Page):
         return ids
 
     def missing_consents(self):
-        """What stops publication: people without a consent to be named, images without one."""
+        """What stops publication: people without a consent to be named, images without one.
+
+        A query per kind of person and one for their consents, whatever the number of people.
+        """
         from wagtail.images import get_image_model
 
         missing = []
-        for person in self.people.all():
-            subject = person.volunteer or person.beneficiary
-            if subject is None:
-                continue
-            consents = Consent.objects.filter(purpose=ConsentPurpose.PUBLISH_NAME, withdrawn_at__isnull=True)
-            field = "volunteer" if person.volunteer_id else "beneficiary"
-            if not consents.filter(**{field: subject}).exists():
-                missing.append(gettext("%(name)s: no consent to be named") % {"name": subject.public_name})
+        people = list(self.people.all())
+        named = {field: {getattr(p, f"{field}_id") for p in people} - {None} for field in PERSON_FIELDS}
+        consents = Consent.objects.in_force().filter(purpose=ConsentPurpose.PUBLISH_NAME).filter(
+            reduce(or_, (Q(**{f"{field}__in": ids}) for field, ids in named.items()), Q(pk__in=[]))
+        )
+        consented = {field: set() for field in PERSON_FIELDS}
+        for row in consents.values_list(*(f"{field}_id" for field in PERSON_FIELDS)):
+            for field, pk in zip(PERSON_FIELDS, row):
+                consented[field].add(pk)
+        lacking = {}
+        for field in PERSON_FIELDS:
+            if named[field] - consented[field]:
+                subjects = StoryPerson._meta.get_field(field).related_model._default_manager.all()
+                if field == "registration":
+                    subjects = subjects.select_related("action")
+                lacking[field] = subjects.in_bulk(named[field] - consented[field])
+        told = set()
+        for person in people:  # in the order of the story's rows
+            for field, subjects in lacking.items():
+                pk = getattr(person, f"{field}_id")
+                if pk in subjects and (field, pk) not in told:
+                    told.add((field, pk))
+                    missing.append(_lacking_name_consent(subjects[pk]))
         ids = self.image_ids()
         consented = set(
             ImageConsent.objects.filter(image_id__in=ids, withdrawn_at__isnull=True).values_list("image_id", flat=True)
@@ -111,8 +136,27 @@ class SuccessStoryPage(PublicLanguagePageMixin, Page):
         return missing
 
 
+def _lacking_name_consent(subject):
+    if isinstance(subject, Registration):
+        return gettext("%(name)s, registered to “%(action)s”: no consent to be named") % {
+            "name": subject.public_name, "action": subject.action.title,
+        }
+    return gettext("%(name)s: no consent to be named") % {"name": subject.public_name}
+
+
+#: Who a story may name: one of these per row.
+PERSON_FIELDS = ("volunteer", "beneficiary", "registration")
+
+ONE_PERSON_PER_ROW = _("Choose one person per row: a volunteer, a beneficiary or a registrant.")
+REGISTRANT_IS_A_VOLUNTEER = _("This registrant is one of the volunteers: choose them among the volunteers.")
+
+
 class StoryPerson(Orderable):
+    """Someone a story names or shows: a volunteer, a beneficiary or a registrant of one of
+    the commune's actions, chosen in a chooser that lists the commune's people only."""
+
     page = ParentalKey(SuccessStoryPage, on_delete=models.CASCADE, related_name="people")
+    # ``related_name="+"``: nobody reads a person's stories from the person's side.
     volunteer = models.ForeignKey(
         "wagtail_heurecivique.Volunteer", verbose_name=_("volunteer"), null=True, blank=True,
         on_delete=models.CASCADE, related_name="+",
@@ -121,26 +165,35 @@ class StoryPerson(Orderable):
         "wagtail_heurecivique.Beneficiary", verbose_name=_("beneficiary"), null=True, blank=True,
         on_delete=models.CASCADE, related_name="+",
     )
+    registration = models.ForeignKey(
+        "wagtail_heurecivique.Registration", verbose_name=_("registrant"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+        help_text=_("Someone registered to one of the commune's actions who is not a volunteer."),
+    )
 
-    panels = [FieldPanel("volunteer"), FieldPanel("beneficiary")]
+    panels = [
+        FieldPanel("volunteer", widget=volunteer_chooser.widget_class),
+        FieldPanel("beneficiary", widget=beneficiary_chooser.widget_class),
+        FieldPanel("registration", widget=registration_chooser.widget_class),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("person named")
 
     def clean(self):
-        """A story names only people of its own commune (the page form offers no others)."""
+        """One person per row, of the story's own commune (the page form offers no others)."""
         super().clean()
+        chosen = [name for name in PERSON_FIELDS if getattr(self, f"{name}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(ONE_PERSON_PER_ROW)
+        if self.registration_id and self.registration.volunteer_id:
+            raise ValidationError({"registration": REGISTRANT_IS_A_VOLUNTEER})
         page = getattr(self, "page", None)
         if page is None or not page.path:
             return  # a story not yet in the tree: its form checks against the parent's commune
-        commune_id = commune_id_above(page.path)
-        errors = {
-            name: gettext("This person is not of the commune of this success story.")
-            for name in ("volunteer", "beneficiary")
-            if getattr(self, f"{name}_id") and getattr(self, name).commune_id != commune_id
-        }
-        if errors:
-            raise ValidationError(errors)
+        name = chosen[0]
+        if getattr(self, name).commune_id != commune_id_above(page.path):
+            raise ValidationError({name: gettext("This person is not of the commune of this success story.")})
 
 
 @personal_data(identity=["given_by"])

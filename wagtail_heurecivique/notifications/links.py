@@ -1,8 +1,9 @@
 """Absolute links in e-mails, and the signed one-click unsubscribe token."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
+
+from ..tokens import SignedLink
 
 UNSUBSCRIBE_SALT = "heurecivique.unsubscribe"
 
@@ -20,8 +21,12 @@ def absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+#: The one-click unsubscribe link of an e-mail: it does not expire.
+UNSUBSCRIBE_LINK = SignedLink(UNSUBSCRIBE_SALT, {"o": int, "t": str})
+
+
 def unsubscribe_token(obj, topic):
-    return signing.dumps({"o": obj.pk, "t": topic}, salt=UNSUBSCRIBE_SALT)
+    return UNSUBSCRIBE_LINK.make(o=obj.pk, t=topic)
 
 
 def unsubscribe_url(obj, topic):
@@ -30,10 +35,7 @@ def unsubscribe_url(obj, topic):
 
 def read_unsubscribe_token(token):
     """``(pk, topic)``, or ``None`` for a forged token. They do not expire."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("t") not in TOPICS or not isinstance(data.get("o"), int):
+    data = UNSUBSCRIBE_LINK.read(token)
+    if data is None or data["t"] not in TOPICS:
         return None
     return data["o"], data["t"]

@@ -9,9 +9,14 @@ REPO=$(pwd)
 PY="${PY:-.venv/bin/python}"
 PYTHON="${PYTHON:-python3}"
 WORK="${HC_WHEEL_WORK:-/tmp/heurecivique-wheel}"
+# HC_TREE_LOCK: a lock file held while the build writes into the tree (build/, *.egg-info),
+# for callers that install from the same tree at the same time (.ci/run).
+LOCKED=()
+[ -n "${HC_TREE_LOCK:-}" ] && LOCKED=(flock "$HC_TREE_LOCK")
 
-rm -rf dist build "$WORK"
-"$PY" -m build --wheel --outdir dist . >/dev/null
+# Stale build/lib files would go into the wheel; build/ also holds the browser tests' screenshots.
+rm -rf dist build/lib build/bdist.* "$WORK"
+"${LOCKED[@]}" "$PY" -m build --wheel --outdir dist . >/dev/null
 wheel=$(ls dist/wagtail_heurecivique-*.whl)
 echo "Built $wheel ($(du -k "$wheel" | cut -f1) KiB)"
 

@@ -37,6 +37,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def smtp_settings(host, port):
+    """Django 6.1 sends through MAILERS (EMAIL_BACKEND, EMAIL_HOST… are deprecated); 5.2 and 6.0 through EMAIL_*."""
+    backend = "django.core.mail.backends.smtp.EmailBackend"
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend, "OPTIONS": {"host": host, "port": port}}}}
+    return {"EMAIL_BACKEND": backend, "EMAIL_HOST": host, "EMAIL_PORT": port}
+
+
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
@@ -44,9 +52,7 @@ def smtp_server():
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
-        ):
+        with override_settings(**smtp_settings("127.0.0.1", port)):
             yield inbox
     finally:
         controller.stop()

@@ -81,6 +81,11 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# On PostgreSQL, Wagtail's search index uses django.contrib.postgres's fields and indexes,
+# which Django 6.0 and later refuse without the app (postgres.E005). Production reads the
+# same DATABASE_URL.
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    INSTALLED_APPS += ["django.contrib.postgres"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -73,12 +73,20 @@ class TaskFormView(WagtailAdminTemplateMixin, FormView):
         )
         self.load(process_pk)
         if not self.subject_is_open():
-            messages.error(request, self.closed_message())
-            return redirect(self.back_url())
+            return self.refuse(self.closed_message())
         if self.task.status != STATUS.ASSIGNED or not node.can_execute(request.user, self.task):
-            messages.error(request, self.unavailable_message())
-            return redirect(self.back_url())
+            return self.refuse(self.unavailable_message())
         return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, message):
+        """Send a visit back with the reason; a submission keeps what was typed (409)."""
+        if self.request.method != "POST":
+            messages.error(self.request, message)
+            return redirect(self.back_url())
+        form = self.get_form()
+        form.is_valid()
+        form.add_error(None, message + " " + gettext("Nothing was saved; what you typed is still below."))
+        return self.form_invalid(form, status=409)
 
     def back_url(self):
         return reverse("heurecivique_inbox")

@@ -8,11 +8,12 @@ MANAGE := $(PY) manage.py
 # Catalogs live inside the apps (so that they ship in the wheel) and in locale/.
 LOCALE_DIRS := wagtail_heurecivique workflows
 
-.PHONY: help install messages compilemessages demo serve test benchmark bench fuzz migrations-check makemigrations wheel clean
+.PHONY: help install messages compilemessages demo serve test lint benchmark bench fuzz migrations-check makemigrations wheel clean
 
 help:
 	@echo "make demo       install, migrate SQLite, load demo data, serve http://127.0.0.1:8000 (admin / changeme)"
 	@echo "make test       install what the tests need and run them"
+	@echo "make lint       ruff and the import layers (import-linter)"
 	@echo "make benchmark  speed and memory goals (pytest -m benchmark)"
 	@echo "make fuzz       the public doors' property-based tests with 1,000 examples each"
 	@echo "make messages   update the French catalogs after changing strings"
@@ -52,6 +53,10 @@ serve: install
 test: compilemessages
 	@scripts/install-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 benchmark: compilemessages
 	PY=$(PY) scripts/benchmark.sh $(PYTEST_ARGS)

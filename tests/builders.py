@@ -5,15 +5,33 @@ module never imports another one.
 """
 
 import datetime
+import io
+import signal
 
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Site
 
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, NeedStatus, ProposalStatus, RegistrationStatus, VolunteerStatus, Weekday
-from wagtail_heurecivique.fields import slot_bit
+from wagtail_heurecivique.core.enums import (
+    ActionKind,
+    DayPeriod,
+    NeedStatus,
+    ProposalStatus,
+    RegistrationStatus,
+    VolunteerStatus,
+    Weekday,
+)
+from wagtail_heurecivique.core.fields import slot_bit
 from wagtail_heurecivique.models import (
-    ActionIndexPage, ActionPage, CommuneHomePage, Need, NeedReportPage, Registration, Skill, Volunteer,
+    ActionIndexPage,
+    ActionPage,
+    CommuneHomePage,
+    Need,
+    NeedReportPage,
+    Registration,
+    Skill,
+    Volunteer,
     VolunteerSignupPage,
 )
 
@@ -187,3 +205,19 @@ SIGNUP = {
     "postcode": "92270", "neighbourhood": "Centre", "frequency": "monthly", "radius_km": "3",
     "availability": ["0", "4"], "action_kinds": ["0"], "accept_charter": "on", "accept_data_processing": "on",
 }
+
+
+def run_db_worker():
+    """One batch of django-tasks-db's worker, in this process.
+
+    The worker installs its own SIGINT and SIGTERM handlers (and puts SIGINT back to the
+    default, not to pytest's): they are restored after it, so that an interrupt or a
+    timeout still stops the test run.
+    """
+    signals = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])
+    saved = {number: signal.getsignal(number) for number in signals}
+    try:
+        call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

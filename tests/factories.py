@@ -6,7 +6,8 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import ActionKind, MembershipRole, VolunteerStatus
+from wagtail_heurecivique.core.enums import ActionKind, MembershipRole, VolunteerStatus
+from wagtail_heurecivique.core.roles import ensure_groups, group
 from wagtail_heurecivique.models import (
     Beneficiary,
     Category,
@@ -19,7 +20,6 @@ from wagtail_heurecivique.models import (
     Proposal,
     Volunteer,
 )
-from wagtail_heurecivique.roles import ensure_groups, group
 
 _seq = itertools.count(1)
 

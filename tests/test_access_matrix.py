@@ -77,7 +77,7 @@ from wagtail_heurecivique.models import (
     SuccessStoryPage,
     Volunteer,
 )
-from wagtail_heurecivique.moderation import WORKFLOW_NAME
+from wagtail_heurecivique.moderation.workflow import WORKFLOW_NAME
 
 from . import factories
 from .workflow_helpers import open_task, received

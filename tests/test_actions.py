@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Site
 
-from wagtail_heurecivique.enums import RegistrationStatus
+from wagtail_heurecivique.core.enums import RegistrationStatus
 from wagtail_heurecivique.models import Registration
-from wagtail_heurecivique.registrations import confirm
+from wagtail_heurecivique.services.registrations import confirm
 
 from .builders import make_actions
 

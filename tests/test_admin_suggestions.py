@@ -3,7 +3,7 @@
 import pytest
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import ActionKind
+from wagtail_heurecivique.core.enums import ActionKind
 from wagtail_heurecivique.models import Need, Proposal, Skill
 
 from . import factories

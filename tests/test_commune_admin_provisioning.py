@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import MembershipRole
+from wagtail_heurecivique.core.enums import MembershipRole
 from wagtail_heurecivique.models import Commune, CommuneHomePage, CommuneMembership
 
 from . import factories

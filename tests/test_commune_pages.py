@@ -1,24 +1,29 @@
 """A commune's home gets its five pages: on its first publication in the admin, or from a button."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Site
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 from wagtail.users.models import UserProfile
 
-from wagtail_heurecivique.commune_pages import create_missing_pages
+from wagtail_heurecivique.core.enums import ActionKind
 from wagtail_heurecivique.models import (
     ActionIndexPage,
+    ActionPage,
     CommuneHomePage,
     NeedReportPage,
     SuccessStoryIndexPage,
     VolunteerSignupPage,
     VolunteerSpacePage,
 )
+from wagtail_heurecivique.tenancy.pages import create_missing_pages
 
-from . import factories
+from . import builders, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +169,19 @@ def test_the_button_view_answers_404_for_a_page_that_is_not_a_commune_home(home,
         assert client.get(reverse("heurecivique_create_missing_pages", args=[page.pk])).status_code == 404
         assert client.post(reverse("heurecivique_create_missing_pages", args=[page.pk])).status_code == 404
     assert client.post(reverse("heurecivique_create_missing_pages", args=[Page.objects.order_by("-pk")[0].pk + 1])).status_code == 404
+
+
+
+def test_a_page_finds_its_commune_from_the_home_above_it_in_one_query(commune_a, commune_b, django_assert_num_queries):
+    """Below the commune's home however deep (an action sits two levels down), and with the
+    home itself at no fixed depth of the host's tree."""
+    start = timezone.now() + datetime.timedelta(days=7)
+    near = builders.action(commune_a, "Atelier", start)
+    section = Site.objects.get(is_default_site=True).root_page.add_child(instance=Page(title="Mairie", slug="mairie"))
+    deeper = builders.action_index(commune_b, root=section).add_child(
+        instance=ActionPage(title="Goûter", slug="gouter", kind=ActionKind.CONVIVIAL, start=start, place="Salle")
+    )
+    for page, commune in ((near, commune_a), (deeper, commune_b)):
+        fresh = ActionPage.objects.get(pk=page.pk)
+        with django_assert_num_queries(1):
+            assert fresh.commune == commune

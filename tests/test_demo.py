@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from example_site.home.demo import REASON, DemoBuilder
 from example_site.home.models import HomePage
-from wagtail_heurecivique.enums import NeedStatus
+from wagtail_heurecivique.core.enums import NeedStatus
 from wagtail_heurecivique.models import Commune, HoursRecord, Need, Proposal, Volunteer
 
 
@@ -109,7 +109,7 @@ def test_demo_has_commune_pages_and_a_story_in_moderation(client):
 
 @pytest.mark.django_db
 def test_demo_gives_the_evaluation_charts_something_to_show():
-    from wagtail_heurecivique.indicators import compute, default_period
+    from wagtail_heurecivique.reporting.indicators import compute, default_period
 
     call_command("load_demo", stdout=mock.Mock())
     for commune in Commune.objects.all():

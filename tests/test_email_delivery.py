@@ -9,15 +9,15 @@ import django
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from wagtail_heurecivique.enums import NotificationKind, NotificationStatus
+from wagtail_heurecivique.core.enums import NotificationKind, NotificationStatus
 from wagtail_heurecivique.models import Notification
 from wagtail_heurecivique.notifications import events
 
 from . import factories
+from .builders import run_db_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_the_database_worker_sends_what_was_queued(proposal, django_capture_on_c
         assert ledger.status == NotificationStatus.QUEUED and mail.outbox == []
         # The worker closes its connection when done; the test's transaction must survive it.
         with mock.patch.object(connection, "close"):
-            call_command("db_worker", batch=True, stdout=mock.Mock(), stderr=mock.Mock())
+            run_db_worker()
     ledger.refresh_from_db()
     assert ledger.status == NotificationStatus.SENT
     assert [m.to for m in mail.outbox] == [[proposal.volunteer.email]]

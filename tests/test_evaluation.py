@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from wagtail_heurecivique.enums import ActionKind
+from wagtail_heurecivique.core.enums import ActionKind
 
 from . import factories
 from .builders import END, START, action, registrations

@@ -3,9 +3,9 @@
 import pytest
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.fields import slot_bit
+from wagtail_heurecivique.core.fields import slot_bit
+from wagtail_heurecivique.core.roles import group
 from wagtail_heurecivique.models import Beneficiary, Skill, Volunteer
-from wagtail_heurecivique.roles import group
 
 from . import factories
 from .builders import volunteer_form

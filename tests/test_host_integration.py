@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale, Site
 
-from wagtail_heurecivique.language import public_language
+from wagtail_heurecivique.core.language import public_language
 from wagtail_heurecivique.models import CommuneHomePage
 from wagtail_heurecivique.notifications.delivery import sender
 

@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import ActionKind
-from wagtail_heurecivique.indicators import compute, suppress_small_counts
+from wagtail_heurecivique.core.enums import ActionKind
 from wagtail_heurecivique.models import Commune
+from wagtail_heurecivique.reporting.indicators import compute, suppress_small_counts
 
 from . import factories
 from .builders import END, START, action, at, registrations
+
 
 def values(rows):
     return {row.key: row.value for row in rows}
@@ -71,7 +72,7 @@ def test_query_count_does_not_grow_with_the_data(dataset, django_assert_max_num_
     communes = Commune.objects.filter(pk=dataset.pk)
     with django_assert_max_num_queries(16) as captured:
         compute(communes, START, END)
-    for n in range(30):
+    for _ in range(30):
         factories.need(dataset)
     for n in range(5):
         registrations(action(dataset, f"Action {n}", at(datetime.date(2026, 9, 1 + n))), "Ana", "Zoé", f"Voisin {n}")

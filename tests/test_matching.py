@@ -6,8 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, Language, ProposalStatus, VolunteerStatus, Weekday
-from wagtail_heurecivique.fields import action_kind_bit, language_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.enums import (
+    ActionKind,
+    DayPeriod,
+    Language,
+    ProposalStatus,
+    VolunteerStatus,
+    Weekday,
+)
+from wagtail_heurecivique.core.fields import action_kind_bit, language_bit, mask_from_bits, slot_bit
 from wagtail_heurecivique.matching import propose, suggest, weights_for
 from wagtail_heurecivique.matching.criteria import format_distance, haversine_km
 from wagtail_heurecivique.models import Proposal, Skill
@@ -209,11 +216,11 @@ def test_a_commune_can_change_the_weights(need, commune_a, shopping):
 
 @pytest.mark.django_db
 def test_constant_number_of_queries(need, commune_a, shopping, django_assert_max_num_queries):
-    for n in range(3):
+    for _n in range(3):
         helper(commune_a, shopping)
     with django_assert_max_num_queries(6) as few:
         run(need)
-    for n in range(40):
+    for _n in range(40):
         helper(commune_a, shopping)
     with django_assert_max_num_queries(len(few)):
         assert len(run(need)) == 20

@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, NeedStatus, Weekday
-from wagtail_heurecivique.fields import action_kind_bit, bits_from_mask, mask_from_bits, slot_bit
-from wagtail_heurecivique.models import Beneficiary, Consent, HoursRecord, Need, Proposal, Volunteer
-from wagtail_heurecivique.personal_data import registry
-from wagtail_heurecivique.validators import (
+from wagtail_heurecivique.core.enums import ActionKind, DayPeriod, NeedStatus, Weekday
+from wagtail_heurecivique.core.fields import action_kind_bit, bits_from_mask, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.personal_data import registry
+from wagtail_heurecivique.core.validators import (
     normalise_phone,
     validate_insee_code,
     validate_phone,
     validate_postcode,
 )
+from wagtail_heurecivique.models import Beneficiary, Consent, HoursRecord, Need, Proposal, Volunteer
 
 from . import factories
 

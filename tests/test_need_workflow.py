@@ -10,7 +10,7 @@ from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import NeedSource, NeedStatus, ProposalStatus
+from wagtail_heurecivique.core.enums import NeedSource, NeedStatus, ProposalStatus
 from wagtail_heurecivique.models import HoursRecord, Need, Proposal
 from workflows.models import NeedProcess, TaskDeadline
 
@@ -132,7 +132,7 @@ def test_declined_then_matched_again_with_who_declined(commune_a, referent_a):
     assert need.status == NeedStatus.QUALIFIED
     page = desk.client.get(desk.task_url(need, "match")).content.decode() if desk.claim(need, "match") else ""
     assert "Bénévole0" in page and "Décliné" in page
-    assert 'value="%s"' % first.pk not in page  # never proposed twice
+    assert f'value="{first.pk}"' not in page  # never proposed twice
     desk.propose(need, second)
     answer(Proposal.objects.get(volunteer=second), "accept")
     need.refresh_from_db()
@@ -521,7 +521,7 @@ def test_the_follow_up_keeps_a_rating_the_volunteer_gave_while_the_form_was_open
 
 
 def test_a_volunteer_who_leaves_is_taken_off_a_planned_help(commune_a, referent_a):
-    from wagtail_heurecivique.volunteer_space import leave
+    from wagtail_heurecivique.services.membership import leave
     from workflows.models import TaskDeadline
 
     need, first, second, desk = _planned_with_two_volunteers(commune_a, referent_a)
@@ -542,7 +542,7 @@ def test_a_volunteer_who_leaves_is_taken_off_a_planned_help(commune_a, referent_
 
 
 def test_a_volunteer_who_leaves_after_accepting_is_no_longer_counted(commune_a, referent_a):
-    from wagtail_heurecivique.volunteer_space import leave
+    from wagtail_heurecivique.services.membership import leave
 
     need, (first, second) = need_with_volunteers(commune_a, volunteers_wanted=2)
     received(need)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import NotificationKind, NotificationStatus
+from wagtail_heurecivique.core.enums import NotificationKind, NotificationStatus
 from wagtail_heurecivique.models import Need, Notification, Proposal, Volunteer
 
 from . import factories
@@ -242,11 +242,9 @@ def test_the_ledger_on_a_volunteer_s_page_is_scoped(client, commune_a, commune_b
 def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
     import datetime as dt
 
-    from wagtail_heurecivique.models import HoursRecord
+    from wagtail_heurecivique.models import HoursRecord, VolunteerSpacePage
 
     from .test_actions import make_actions
-
-    from wagtail_heurecivique.models import VolunteerSpacePage
 
     index, [action] = make_actions(commune_a, start=timezone.now() + dt.timedelta(hours=2))
     space = index.get_parent().add_child(instance=VolunteerSpacePage(title="Mon espace", slug="mon-espace"))
@@ -295,7 +293,7 @@ def _at(year, month, day):
 def test_quarterly_volunteers_hear_in_january_april_july_october_about_the_quarter(commune_a, commit):
     from django.utils.translation import override
 
-    from wagtail_heurecivique.enums import MessageFrequency
+    from wagtail_heurecivique.core.enums import MessageFrequency
     from wagtail_heurecivique.models import HoursRecord
 
     from .test_actions import make_actions
@@ -343,7 +341,7 @@ def test_quarterly_volunteers_hear_in_january_april_july_october_about_the_quart
 def test_the_quarterly_message_says_so_when_nothing_is_planned(commune_a, commit):
     from django.utils.translation import gettext, override
 
-    from wagtail_heurecivique.enums import MessageFrequency
+    from wagtail_heurecivique.core.enums import MessageFrequency
 
     year = timezone.localdate().year + 1
     quarterly = factories.volunteer(commune_a, message_frequency=MessageFrequency.QUARTERLY)

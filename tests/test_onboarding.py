@@ -10,9 +10,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import VolunteerStatus
+from wagtail_heurecivique.core.enums import VolunteerStatus
 from wagtail_heurecivique.models import Consent, Volunteer
-from wagtail_heurecivique.public_intake import confirm
+from wagtail_heurecivique.services.intake import confirm
 from workflows.flows import VolunteerOnboardingFlow
 from workflows.models import OnboardingProcess
 

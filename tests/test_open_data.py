@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from wagtail_heurecivique.enums import ProposalStatus
+from wagtail_heurecivique.core.enums import ProposalStatus
 
 from . import factories
 

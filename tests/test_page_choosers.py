@@ -23,7 +23,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from wagtail.users.models import UserProfile
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import MembershipRole
+from wagtail_heurecivique.core.enums import MembershipRole
 from wagtail_heurecivique.models import (
     ActionIndexPage,
     ActionPage,
@@ -37,7 +37,7 @@ from wagtail_heurecivique.models import (
     SuccessStoryPage,
     Volunteer,
 )
-from wagtail_heurecivique.page_forms import NOT_OF_THIS_COMMUNE, NOT_ONE_OF_YOURS
+from wagtail_heurecivique.site.page_forms import NOT_OF_THIS_COMMUNE, NOT_ONE_OF_YOURS
 
 from . import factories
 

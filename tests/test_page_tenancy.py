@@ -21,19 +21,31 @@ from django.utils.translation import gettext
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import (
-    Collection, GroupApprovalTask, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site, TaskState,
-    Workflow, WorkflowTask,
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    TaskState,
+    Workflow,
 )
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import MembershipRole
+from wagtail_heurecivique.core.enums import MembershipRole
+from wagtail_heurecivique.core.roles import group
 from wagtail_heurecivique.models import (
-    CommuneApprovalTask, CommuneHomePage, CommuneMembership, ConsentCheckTask, SuccessStoryIndexPage, SuccessStoryPage,
+    CommuneApprovalTask,
+    CommuneHomePage,
+    CommuneMembership,
+    ConsentCheckTask,
+    SuccessStoryIndexPage,
+    SuccessStoryPage,
 )
-from wagtail_heurecivique.moderation import APPROVAL_TASK_NAME, CONSENT_TASK_NAME, WORKFLOW_NAME
-from wagtail_heurecivique.roles import group
-from wagtail_heurecivique.tenancy import PAGE_ACTIONS, group_name, provision_all_communes
+from wagtail_heurecivique.moderation.workflow import APPROVAL_TASK_NAME, CONSENT_TASK_NAME, WORKFLOW_NAME
+from wagtail_heurecivique.tenancy.access import PAGE_ACTIONS, group_name, provision_all_communes
 
 from . import factories
 

@@ -11,11 +11,12 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from wagtail_heurecivique.enums import NotificationKind, NotificationStatus, ProposalStatus
+from wagtail_heurecivique.core.enums import NotificationKind, NotificationStatus, ProposalStatus
 from wagtail_heurecivique.models import Need, Notification, Proposal
 from workflows.models import TaskDeadline
 
 from . import factories
+from .builders import run_db_worker
 from .workflow_helpers import Desk, answer, need_with_volunteers, open_task, received
 
 pytestmark = pytest.mark.django_db
@@ -131,11 +132,11 @@ def test_the_database_worker_runs_an_enqueued_periodic_job(commune_a, django_cap
         with mock.patch.object(connection, "close"):
             # The job records the messages and, on commit, enqueues their e-mail tasks...
             with django_capture_on_commit_callbacks(execute=True):
-                call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+                run_db_worker()
             ledger = Notification.objects.get(kind=NotificationKind.MONTHLY)
             assert ledger.status == NotificationStatus.QUEUED and mail.outbox == []
             # ...which the worker's next round sends.
-            call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+            run_db_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     ledger.refresh_from_db()
     assert ledger.status == NotificationStatus.SENT

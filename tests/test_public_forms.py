@@ -6,11 +6,16 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from wagtail_heurecivique.enums import NeedSource, NeedStatus, VolunteerStatus
+from wagtail_heurecivique.core.enums import NeedSource, NeedStatus, VolunteerStatus
+from wagtail_heurecivique.core.signals import volunteer_confirmed
 from wagtail_heurecivique.models import (
-    Beneficiary, Consent, Need, NeedReportPage, Volunteer, VolunteerSignupPage,
+    Beneficiary,
+    Consent,
+    Need,
+    NeedReportPage,
+    Volunteer,
+    VolunteerSignupPage,
 )
-from wagtail_heurecivique.signals import volunteer_confirmed
 
 from .builders import SIGNUP
 

@@ -9,21 +9,21 @@ import string
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.core.cache import cache
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wagtail_heurecivique.enums import ActionKind, RegistrationStatus
-from wagtail_heurecivique.fields import action_kind_bit
+from wagtail_heurecivique.core.enums import ActionKind, RegistrationStatus
+from wagtail_heurecivique.core.fields import action_kind_bit
 from wagtail_heurecivique.matching.criteria import LIKES_KIND
 from wagtail_heurecivique.matching.engine import suggest
 from wagtail_heurecivique.models import Beneficiary, Category, Consent, Need, Registration, Volunteer
 from wagtail_heurecivique.notifications.links import UNSUBSCRIBE_LINK
-from wagtail_heurecivique.public_intake import CONFIRM_LINK
-from wagtail_heurecivique.registrations import REGISTRATION_LINK
-from wagtail_heurecivique.volunteer_space import SPACE_LINK
+from wagtail_heurecivique.services.intake import CONFIRM_LINK
+from wagtail_heurecivique.services.membership import SPACE_LINK
+from wagtail_heurecivique.services.registrations import REGISTRATION_LINK
 from workflows.links import ANSWER_LINK
 
 from . import factories
@@ -191,7 +191,7 @@ def test_two_signups_of_one_address_at_once_are_one_signup(site_pages, commit):
     """A double click: the other click's row is written after this signup looked for one, before it saves."""
     from unittest import mock
 
-    from wagtail_heurecivique.public_forms import VolunteerSignupForm
+    from wagtail_heurecivique.site.forms import VolunteerSignupForm
 
     page = site_pages["signup"]
     save = VolunteerSignupForm.save

@@ -8,9 +8,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import ActionKind, VolunteerStatus
-from wagtail_heurecivique.indicators import compute
+from wagtail_heurecivique.core.enums import ActionKind, VolunteerStatus
 from wagtail_heurecivique.models import Commune, Need, Partner, Proposal, Skill, Volunteer
+from wagtail_heurecivique.reporting.indicators import compute
 
 from . import factories
 from .builders import volunteer_form

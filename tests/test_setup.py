@@ -7,11 +7,18 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Site
 
-from wagtail_heurecivique.commune_pages import create_missing_pages
-from wagtail_heurecivique.default_catalogue import CATALOGUE
-from wagtail_heurecivique.enums import ActionKind
-from wagtail_heurecivique.models import Category, CommuneHomePage, Need, NeedReportPage, Skill, VolunteerSignupPage
-from wagtail_heurecivique.roles import GROUPS
+from wagtail_heurecivique.core.enums import ActionKind
+from wagtail_heurecivique.core.roles import GROUPS
+from wagtail_heurecivique.models import (
+    Category,
+    CommuneHomePage,
+    Need,
+    NeedReportPage,
+    Skill,
+    VolunteerSignupPage,
+)
+from wagtail_heurecivique.services.catalogue import CATALOGUE
+from wagtail_heurecivique.tenancy.pages import create_missing_pages
 
 SKILL_COUNT = sum(len(entry["skills"]) for entry in CATALOGUE)
 

@@ -11,11 +11,15 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site, TaskState, WorkflowPage
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from wagtail_heurecivique.enums import ConsentPurpose
+from wagtail_heurecivique.core.enums import ConsentPurpose
 from wagtail_heurecivique.models import (
-    CommuneHomePage, Consent, ImageConsent, SuccessStoryIndexPage, SuccessStoryPage,
+    CommuneHomePage,
+    Consent,
+    ImageConsent,
+    SuccessStoryIndexPage,
+    SuccessStoryPage,
 )
-from wagtail_heurecivique.moderation import WORKFLOW_NAME
+from wagtail_heurecivique.moderation.workflow import WORKFLOW_NAME
 
 from . import factories
 

@@ -27,7 +27,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from wagtail.users.models import UserProfile
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import ConsentPurpose, RegistrationStatus
+from wagtail_heurecivique.core.enums import ConsentPurpose, RegistrationStatus
+from wagtail_heurecivique.core.models.consents import REGISTRANT_IS_A_VOLUNTEER_CONSENT
 from wagtail_heurecivique.models import (
     ActionIndexPage,
     ActionPage,
@@ -37,13 +38,9 @@ from wagtail_heurecivique.models import (
     SuccessStoryIndexPage,
     SuccessStoryPage,
 )
-from wagtail_heurecivique.models.consents import REGISTRANT_IS_A_VOLUNTEER_CONSENT
-from wagtail_heurecivique.models.stories import (
-    ONE_PERSON_PER_ROW,
-    REGISTRANT_IS_A_VOLUNTEER,
-)
-from wagtail_heurecivique.page_forms import NOT_OF_THIS_COMMUNE, NOT_YOURS_TO_USE
-from wagtail_heurecivique.page_references import IMAGE, PAGE, Reference, refused
+from wagtail_heurecivique.site.page_forms import NOT_OF_THIS_COMMUNE, NOT_YOURS_TO_USE
+from wagtail_heurecivique.site.page_references import IMAGE, PAGE, Reference, refused
+from wagtail_heurecivique.site.stories import ONE_PERSON_PER_ROW, REGISTRANT_IS_A_VOLUNTEER
 
 from . import builders, factories
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from wagtail_heurecivique.enums import (
+from wagtail_heurecivique.core.enums import (
     NotificationKind,
     ProposalStatus,
     RegistrationStatus,
@@ -292,7 +292,7 @@ def test_leaving_records_the_request_and_deactivates(space, volunteer, commit):
 
 
 def test_leaving_closes_a_welcome_still_waiting(space, commune_a, commit):
-    from wagtail_heurecivique.signals import volunteer_confirmed
+    from wagtail_heurecivique.core.signals import volunteer_confirmed
     from workflows.enums import OnboardingOutcome
     from workflows.models import OnboardingProcess
 
@@ -305,7 +305,7 @@ def test_leaving_closes_a_welcome_still_waiting(space, commune_a, commit):
 
 
 def test_requests_to_leave_are_read_in_the_back_office_scoped(client, space, volunteer, referent_a, referent_b, commit):
-    from wagtail_heurecivique.volunteer_space import leave
+    from wagtail_heurecivique.services.membership import leave
 
     leave(volunteer, reason="Déménagement")
     url = reverse("wagtail_heurecivique_erasurerequest_modeladmin_index")
@@ -394,13 +394,13 @@ def test_leaving_withdraws_consents_and_the_download_leaves_out_the_referents_no
 
 
 def test_a_change_saved_after_leaving_does_not_bring_the_volunteer_back(space, volunteer, commit):
-    from wagtail_heurecivique.volunteer_space import leave
+    from wagtail_heurecivique.services.membership import leave
 
     client = open_space(Client(), space, commit, volunteer)
     form_url = space.url + "profil/"
     data = {"first_name": "Inès", "last_name": "Roux", "postcode": "92270", "frequency": "monthly",
             "radius_km": "4", "message_frequency": "monthly"}
-    with mock.patch("wagtail_heurecivique.volunteer_space.current_volunteer", return_value=volunteer):
+    with mock.patch("wagtail_heurecivique.services.membership.current_volunteer", return_value=volunteer):
         leave(Volunteer.objects.get(pk=volunteer.pk))  # from another browser, meanwhile
         response = client.post(form_url, data)
     assert response.status_code == 302 and response["Location"] == space.url

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from viewflow.workflow.models import Task
 
-from wagtail_heurecivique.enums import NeedStatus, ProposalStatus
+from wagtail_heurecivique.core.enums import NeedStatus, ProposalStatus
 from wagtail_heurecivique.models import Proposal
 from workflows import steps
 

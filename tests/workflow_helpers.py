@@ -5,8 +5,8 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from wagtail_heurecivique.core.signals import need_received
 from wagtail_heurecivique.models import Skill
-from wagtail_heurecivique.signals import need_received
 from workflows.flows import NeedFlow
 from workflows.links import answer_path
 

@@ -10,5 +10,8 @@ class WagtailHeureCiviqueAppConfig(AppConfig):
 
     def ready(self):
         # Registers the installation checks (INSTALLED_APPS order, middleware, settings).
-        from . import checks  # noqa: F401
-        from . import receivers  # noqa: F401  (story moderation, a home's pages, communes' page layer)
+        from wagtail_heurecivique import (
+            checks,  # noqa: F401
+            receivers,  # noqa: F401  (story moderation, a home's pages, communes' page layer)
+        )
+        from wagtail_heurecivique.notifications import receivers as mail  # noqa: F401  (the e-mails of the services)

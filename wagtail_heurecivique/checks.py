@@ -14,9 +14,9 @@ from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
-from .language import SPOKEN
-from .settings import DEFAULTS, get_setting
-from .validators import validate_matching_weights
+from wagtail_heurecivique.core.language import SPOKEN
+from wagtail_heurecivique.core.settings import DEFAULTS, get_setting
+from wagtail_heurecivique.core.validators import validate_matching_weights
 
 REQUIRED_APPS = [
     ("wagtail_heurecivique", "wagtail_heurecivique"),

@@ -3,15 +3,27 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from .models import Commune, CommuneHomePage, CommuneMembership, SuccessStoryIndexPage
+from wagtail_heurecivique.core.models.communes import Commune, CommuneMembership
+from wagtail_heurecivique.moderation.workflow import assign
+from wagtail_heurecivique.site.homes import CommuneHomePage
+from wagtail_heurecivique.site.stories import SuccessStoryIndexPage
+from wagtail_heurecivique.tenancy import access
+from wagtail_heurecivique.tenancy.access import (
+    PROVISIONED_FIELDS,
+    follow_memberships,
+    leave_editors_group,
+    needs_provisioning,
+    provision_commune,
+    provision_home,
+    release_commune,
+)
+from wagtail_heurecivique.tenancy.pages import create_missing_pages
 
 
 @receiver(post_save, sender=SuccessStoryIndexPage, dispatch_uid="heurecivique.assign_story_moderation")
 def assign_story_moderation(sender, instance, created, raw=False, **kwargs):
     """A new success-story index gets the moderation workflow at once."""
     if created and not raw:
-        from .moderation import assign
-
         assign(instance)
 
 
@@ -24,8 +36,6 @@ def create_commune_pages(sender, instance, revision=None, alias=False, **kwargs)
     """
     if alias or not isinstance(instance, CommuneHomePage) or not _first_publication(instance, revision):
         return
-    from .commune_pages import create_missing_pages
-
     create_missing_pages(instance, user=revision.user)
 
 
@@ -48,8 +58,6 @@ def _first_publication(page, revision):
 @receiver(post_save, sender=Commune, dispatch_uid="heurecivique.provision_commune")
 def provision_saved_commune(sender, instance, created, raw=False, update_fields=None, **kwargs):
     """A new commune gets its editors' group, collection and rights; a renamed one, new names."""
-    from .tenancy import PROVISIONED_FIELDS, needs_provisioning, provision_commune
-
     if raw or (update_fields is not None and set(update_fields) <= PROVISIONED_FIELDS):
         return  # fixtures, and provisioning's own save of its links
     if created or needs_provisioning(instance):
@@ -64,8 +72,6 @@ def grant_commune_home(sender, instance, created, raw=False, update_fields=None,
     """
     if raw or (not created and update_fields is not None):
         return
-    from .tenancy import provision_home
-
     provision_home(instance)
 
 
@@ -74,15 +80,11 @@ def follow_membership(sender, instance, raw=False, **kwargs):
     """An editor membership puts its user in the commune's group; a changed role or commune, out."""
     if raw:
         return
-    from .tenancy import follow_memberships
-
     follow_memberships(instance.user, commune=instance.commune)
 
 
 @receiver(post_delete, sender=CommuneMembership, dispatch_uid="heurecivique.follow_membership_deletion")
 def follow_membership_deletion(sender, instance, **kwargs):
-    from .tenancy import leave_editors_group
-
     leave_editors_group(instance)
 
 
@@ -92,8 +94,6 @@ def release_deleted_commune(sender, instance, **kwargs):
 
     ``post_delete`` is sent inside the deletion's transaction: all of it, or nothing.
     """
-    from .tenancy import release_commune
-
     release_commune(instance)
 
 
@@ -103,7 +103,5 @@ def follow_editors_groups(sender, instance, action, reverse, pk_set, **kwargs):
     """A commune's editors' group ticked or unticked by hand (Wagtail's user form): the membership follows."""
     if action not in ("post_add", "post_remove") or not pk_set:
         return
-    from .tenancy import follow_editors_groups
-
     users, groups = (pk_set, {instance.pk}) if reverse else ({instance.pk}, pk_set)
-    follow_editors_groups(users, groups, added=action == "post_add")
+    access.follow_editors_groups(users, groups, added=action == "post_add")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from wagtail_heurecivique.enums import NeedSource, NeedStatus, VolunteerStatus
+from wagtail_heurecivique.core.enums import NeedSource, NeedStatus, VolunteerStatus
 
 from . import steps, views
 from .models import NeedProcess, OnboardingProcess

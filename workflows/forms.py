@@ -2,13 +2,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from wagtail_heurecivique.enums import Urgency
-from wagtail_heurecivique.models import Category
+from wagtail_heurecivique.core.enums import Urgency
+from wagtail_heurecivique.core.models.catalogue import Category
+from wagtail_heurecivique.core.scoping import communes_for_user
 
-from .enums import FollowUpOutcome, InstitutionalService, InterviewChannel, InterviewDecision, QualifyDecision, RefusalReason
+from .enums import (
+    FollowUpOutcome,
+    InstitutionalService,
+    InterviewChannel,
+    InterviewDecision,
+    QualifyDecision,
+    RefusalReason,
+)
 
 
 class QualifyForm(forms.Form):
@@ -200,8 +207,6 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from wagtail_heurecivique.scoping import communes_for_user
-
         self.fields["commune"].queryset = communes_for_user(user)
         self.fields["commune"].empty_label = _("All my communes")
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from viewflow.workflow.models import Task
 
-from wagtail_heurecivique.enums import MembershipRole, NeedStatus, ProposalStatus
-from wagtail_heurecivique.models import Commune, CommuneMembership, Need, Proposal
+from wagtail_heurecivique.core.enums import MembershipRole, NeedStatus, ProposalStatus
+from wagtail_heurecivique.core.models.communes import Commune, CommuneMembership
+from wagtail_heurecivique.core.models.needs import Need, Proposal
 from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.notifications.links import absolute
 

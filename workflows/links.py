@@ -4,9 +4,9 @@ import datetime
 
 from django.urls import reverse
 
-from wagtail_heurecivique.models import Proposal
+from wagtail_heurecivique.core.models.needs import Proposal
+from wagtail_heurecivique.core.tokens import SignedLink
 from wagtail_heurecivique.notifications.links import absolute
-from wagtail_heurecivique.tokens import SignedLink
 
 #: A link stays readable (to say "expired" or "already answered") well after expiry.
 ANSWER_LINK = SignedLink("heurecivique.proposal-answer", {"p": int, "v": int}, max_age=datetime.timedelta(days=60))

@@ -7,9 +7,9 @@ from django.utils.translation import gettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from wagtail_heurecivique.history import HistoryFormatter
-from wagtail_heurecivique.models import Need
-from wagtail_heurecivique.scoping import commune_ids_for, sees_all_communes
+from wagtail_heurecivique.core.history import HistoryFormatter
+from wagtail_heurecivique.core.models.needs import Need
+from wagtail_heurecivique.core.scoping import commune_ids_for, sees_all_communes
 
 from .enums import FollowUpOutcome, QualifyDecision
 from .models import NeedProcess

@@ -1,6 +1,11 @@
 from django.dispatch import receiver
 
-from wagtail_heurecivique.signals import need_received, volunteer_confirmed, volunteer_entered, volunteer_left
+from wagtail_heurecivique.core.signals import (
+    need_received,
+    volunteer_confirmed,
+    volunteer_entered,
+    volunteer_left,
+)
 
 from . import flows, steps
 

@@ -18,11 +18,13 @@ from django.utils.translation import gettext
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from wagtail_heurecivique.enums import NeedStatus, ProposalStatus, VolunteerStatus
+from wagtail_heurecivique.core.enums import NeedStatus, ProposalStatus, VolunteerStatus
+from wagtail_heurecivique.core.models.catalogue import Category
+from wagtail_heurecivique.core.models.needs import HoursRecord, Need, Proposal
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.matching.engine import propose, suggest
-from wagtail_heurecivique.models import Category, HoursRecord, Need, Proposal, Volunteer
 from wagtail_heurecivique.notifications import events
-from wagtail_heurecivique.settings import get_setting
 
 from .enums import FollowUpOutcome, InterviewDecision, OnboardingOutcome, Outcome, QualifyDecision
 from .links import answer_url

@@ -16,23 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
-
-from wagtail_heurecivique.enums import NeedStatus, ProposalStatus, VolunteerStatus
-from wagtail_heurecivique.matching.engine import suggest
-from wagtail_heurecivique.models import Volunteer
-from wagtail_heurecivique.scoping import communes_for_user
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail_modeladmin.helpers import AdminURLHelper
+
+from wagtail_heurecivique.core.enums import NeedStatus, ProposalStatus, VolunteerStatus
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.scoping import communes_for_user
+from wagtail_heurecivique.matching.engine import suggest
 
 from . import steps
 from .forms import CancelForm, FollowUpForm, InboxFilterForm, InterviewForm, MatchForm, QualifyForm
 from .links import proposal_for_token
 from .models import NeedProcess, OnboardingProcess
 from .queries import inbox, processes_for, scoped_tasks, timeline
-
 
 #: Suggestions listed on the match page, best first.
 MATCH_ROWS = 50

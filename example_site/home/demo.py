@@ -16,10 +16,22 @@ from simple_history.utils import bulk_create_with_history
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from wagtail_heurecivique.default_catalogue import CATALOGUE as DEFAULT_CATALOGUE, load_default_catalogue
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, Frequency, MembershipRole, NeedSource, NeedStatus, PartnerKind
-from wagtail_heurecivique.enums import ProposalStatus, Urgency, VolunteerStatus, Weekday, ConsentPurpose
-from wagtail_heurecivique.fields import action_kind_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.enums import (
+    ActionKind,
+    ConsentPurpose,
+    DayPeriod,
+    Frequency,
+    MembershipRole,
+    NeedSource,
+    NeedStatus,
+    PartnerKind,
+    ProposalStatus,
+    Urgency,
+    VolunteerStatus,
+    Weekday,
+)
+from wagtail_heurecivique.core.fields import action_kind_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.roles import ensure_groups, group
 from wagtail_heurecivique.models import (
     Beneficiary,
     Category,
@@ -33,9 +45,10 @@ from wagtail_heurecivique.models import (
     Skill,
     Volunteer,
 )
+from wagtail_heurecivique.moderation.workflow import ensure_moderation_workflow
 from wagtail_heurecivique.notifications import events
-from wagtail_heurecivique.moderation import ensure_moderation_workflow
-from wagtail_heurecivique.roles import ensure_groups, group
+from wagtail_heurecivique.services.catalogue import CATALOGUE as DEFAULT_CATALOGUE
+from wagtail_heurecivique.services.catalogue import load_default_catalogue
 from workflows import flows, links, steps
 from workflows.enums import Outcome
 from workflows.flows import NeedFlow
@@ -222,7 +235,10 @@ class DemoBuilder:
     def _commune_pages(self, home, commune):
         """The commune's Heure Civique pages: its home, the signup and the need report pages."""
         from wagtail_heurecivique.models import (
-            CommuneHomePage, NeedReportPage, VolunteerSignupPage, VolunteerSpacePage,
+            CommuneHomePage,
+            NeedReportPage,
+            VolunteerSignupPage,
+            VolunteerSpacePage,
         )
 
         page = CommuneHomePage.objects.filter(commune=commune).first()
@@ -263,7 +279,7 @@ class DemoBuilder:
     def _actions(self, home, commune):
         """The plan d'actions of the coming weeks, one of them nearly full, and the actions
         held these last months with their participants, for the evaluation."""
-        from wagtail_heurecivique.enums import RegistrationStatus
+        from wagtail_heurecivique.core.enums import RegistrationStatus
         from wagtail_heurecivique.models import ActionIndexPage, ActionPage, Registration
 
         index = ActionIndexPage.objects.child_of(home).first() or home.add_child(instance=ActionIndexPage(

@@ -33,8 +33,15 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, Language, ProposalStatus, VolunteerStatus, Weekday
-from wagtail_heurecivique.fields import language_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.enums import (
+    ActionKind,
+    DayPeriod,
+    Language,
+    ProposalStatus,
+    VolunteerStatus,
+    Weekday,
+)
+from wagtail_heurecivique.core.fields import language_bit, mask_from_bits, slot_bit
 from wagtail_heurecivique.models import (
     ActionIndexPage,
     ActionPage,
@@ -50,8 +57,8 @@ from wagtail_heurecivique.models import (
     SuccessStoryPage,
     Volunteer,
 )
-from wagtail_heurecivique.moderation import WORKFLOW_NAME
-from wagtail_heurecivique.provisioning import provision
+from wagtail_heurecivique.moderation.workflow import WORKFLOW_NAME
+from wagtail_heurecivique.tenancy.provisioning import provision
 
 from .. import factories
 

@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail_heurecivique.evaluation import EvaluationPanel, default_period
-from wagtail_heurecivique.indicators import compute
+from wagtail_heurecivique.admin.evaluation import EvaluationPanel, default_period
 from wagtail_heurecivique.matching import suggest
 from wagtail_heurecivique.models import Commune
+from wagtail_heurecivique.reporting.indicators import compute
 
 from .. import factories
 from .departement import Departement

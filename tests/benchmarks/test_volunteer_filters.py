@@ -11,8 +11,8 @@ import time
 import pytest
 from django.db import connection
 
-from wagtail_heurecivique.enums import ActionKind, DayPeriod, VolunteerStatus, Weekday
-from wagtail_heurecivique.fields import action_kind_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.enums import ActionKind, DayPeriod, VolunteerStatus, Weekday
+from wagtail_heurecivique.core.fields import action_kind_bit, mask_from_bits, slot_bit
 from wagtail_heurecivique.models import Commune, Volunteer
 
 VOLUNTEERS = 50_000

@@ -60,8 +60,8 @@ def test_history_table_is_accessible(login, live_server, page):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_need_from_the_inbox_to_the_volunteers_acceptance(login, live_server, page, screenshot):
+    from wagtail_heurecivique.core.signals import need_received
     from wagtail_heurecivique.models import Proposal, Skill
-    from wagtail_heurecivique.signals import need_received
     from workflows.links import answer_path
 
     commune = factories.commune()

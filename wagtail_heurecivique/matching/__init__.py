@@ -4,6 +4,6 @@ The domain core: it imports no admin or workflow code, so that the back office, 
 need workflow's *match* step and reports can all call ``suggest(need)``.
 """
 
-from .engine import Suggestion, propose, suggest, weights_for
+from wagtail_heurecivique.matching.engine import Suggestion, propose, suggest, weights_for
 
 __all__ = ["Suggestion", "propose", "suggest", "weights_for"]

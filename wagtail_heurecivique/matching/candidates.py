@@ -7,9 +7,10 @@ from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, Ou
 from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils import timezone
 
-from ..enums import VolunteerStatus
-from ..fields import action_kind_bit
-from ..models import HoursRecord, Proposal, Volunteer
+from wagtail_heurecivique.core.enums import VolunteerStatus
+from wagtail_heurecivique.core.fields import action_kind_bit
+from wagtail_heurecivique.core.models.needs import HoursRecord, Proposal
+from wagtail_heurecivique.core.models.people import Volunteer
 
 KM_PER_DEGREE = 111.32
 

@@ -7,10 +7,11 @@ worth reading (for example no language is needed).
 import math
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ..enums import ActionKind, Language
-from ..fields import AvailabilityField, action_kind_bit, bits_from_mask, language_bit
+from wagtail_heurecivique.core.enums import ActionKind, Language
+from wagtail_heurecivique.core.fields import AvailabilityField, action_kind_bit, bits_from_mask, language_bit
 
 MAX_SLOTS_SHOWN = 3
 

@@ -12,10 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Commune, Proposal, Skill, Volunteer
-from ..settings import DEFAULTS, get_setting
-from .candidates import candidate_queryset
-from .criteria import CRITERIA, slot_labels
+from wagtail_heurecivique.core.models.catalogue import Skill
+from wagtail_heurecivique.core.models.communes import Commune
+from wagtail_heurecivique.core.models.needs import Proposal
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.settings import DEFAULTS, get_setting
+from wagtail_heurecivique.matching.candidates import candidate_queryset
+from wagtail_heurecivique.matching.criteria import CRITERIA, slot_labels
 
 
 @dataclass

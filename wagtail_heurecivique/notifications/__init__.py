@@ -11,9 +11,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..enums import NotificationStatus
-from ..models import Notification
-from .tasks import send_notification
+from wagtail_heurecivique.core.enums import NotificationStatus
+from wagtail_heurecivique.core.models.notifications import Notification
+from wagtail_heurecivique.notifications.tasks import send_notification
 
 
 def enqueue(notification_id):

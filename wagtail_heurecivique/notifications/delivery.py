@@ -14,18 +14,27 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.models import UserProfile
 
-from ..enums import (
+from wagtail_heurecivique.core.enums import (
+    MessageFrequency,
     NeedStatus,
     NotificationKind,
     NotificationStatus,
     ProposalStatus,
     VolunteerStatus,
 )
-from ..language import public_language
-from ..models import HoursRecord, Need, Notification, Proposal
-from ..settings import get_setting
-from .links import TOPICS, unsubscribe_url
+from wagtail_heurecivique.core.language import public_language
+from wagtail_heurecivique.core.models.needs import HoursRecord, Need, Proposal
+from wagtail_heurecivique.core.models.notifications import Notification
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.core.settings import get_setting
+from wagtail_heurecivique.notifications.links import TOPICS, unsubscribe_url
+from wagtail_heurecivique.notifications.monthly import add_months, months_covered
+from wagtail_heurecivique.site.actions import ActionPage
+from wagtail_heurecivique.site.homes import CommuneHomePage
+from wagtail_heurecivique.site.pages import VolunteerSpacePage
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +82,12 @@ def _digest(notification):
 
 
 def _volunteer(notification):
-    from ..models import Volunteer
-
     volunteer = Volunteer.objects.get(pk=notification.context["volunteer"])
     return {"volunteer": volunteer, "confirm_url": notification.context.get("confirm_url", ""),
             "link": notification.context.get("link", ""), "link_minutes": get_setting("SPACE_LINK_MINUTES")}
 
 
 def _registration(notification):
-    from ..models import Registration
-
     registration = Registration.objects.select_related("action").get(pk=notification.context["registration"])
     return {"registration": registration, "action": registration.action, "link": notification.context.get("link", "")}
 
@@ -100,10 +105,6 @@ MONTHLY_SUBJECTS = {
 
 
 def _monthly(notification):
-    from ..enums import MessageFrequency
-    from ..models import ActionPage, CommuneHomePage, Volunteer
-    from .monthly import add_months, months_covered
-
     volunteer = Volunteer.objects.select_related("commune").get(pk=notification.context["volunteer"])
     month = datetime.date.fromisoformat(notification.context["month"] + "-01")
     # Rows recorded before the preference existed have no frequency: they were monthly.
@@ -114,8 +115,6 @@ def _monthly(notification):
     actions = []
     space = None
     if home is not None:
-        from ..models import VolunteerSpacePage
-
         space = VolunteerSpacePage.objects.child_of(home).live().first()
         actions = list(
             ActionPage.objects.descendant_of(home).live()
@@ -173,8 +172,6 @@ def sender(commune=None):
 def language_of(notification):
     """Staff read their digest in their admin language; everyone else in the programme's."""
     if notification.kind == NotificationKind.REFERENT_DIGEST and notification.user is not None:
-        from wagtail.users.models import UserProfile
-
         preferred = (
             UserProfile.objects.filter(user=notification.user).values_list("preferred_language", flat=True).first()
         )

@@ -1,7 +1,7 @@
 """The moments of the programme that send an e-mail. Called by the workflows."""
 
-from ..enums import NeedStatus, NotificationKind, RegistrationStatus
-from . import notify
+from wagtail_heurecivique.core.enums import NeedStatus, NotificationKind, RegistrationStatus
+from wagtail_heurecivique.notifications import notify
 
 #: Need statuses a referrer hears about (the others are internal steps).
 REFERRAL_NEWS = (

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from ..tokens import SignedLink
+from wagtail_heurecivique.core.tokens import SignedLink
 
 UNSUBSCRIBE_SALT = "heurecivique.unsubscribe"
 

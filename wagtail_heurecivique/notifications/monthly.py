@@ -8,8 +8,9 @@ import datetime
 
 from django.db.models import Q
 
-from ..enums import MessageFrequency, VolunteerStatus
-from . import events
+from wagtail_heurecivique.core.enums import MessageFrequency
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.notifications import events
 
 #: The months in which a quarterly message is sent: each opens a quarter.
 QUARTER_STARTS = (1, 4, 7, 10)
@@ -37,8 +38,6 @@ def frequencies_due(first):
 
 def recipients(first):
     """Active volunteers who want the message this month and have not paused on its first day."""
-    from ..models import Volunteer
-
     return (
         Volunteer.objects.active().filter(
             wants_monthly_message=True, email_bounced_at__isnull=True,

@@ -11,7 +11,7 @@ except ImportError:  # Django 5.2, with the django-tasks package Wagtail install
 
 @task()
 def send_notification(notification_id):
-    from .delivery import deliver
+    from wagtail_heurecivique.notifications.delivery import deliver
 
     return deliver(notification_id)
 
@@ -21,7 +21,7 @@ def send_monthly_messages_job(month):
     """The news message of ``month`` ("YYYY-MM"); return how many were recorded."""
     import datetime
 
-    from .monthly import send_monthly_messages
+    from wagtail_heurecivique.notifications.monthly import send_monthly_messages
 
     return send_monthly_messages(datetime.date.fromisoformat(f"{month}-01"))
 
@@ -29,6 +29,6 @@ def send_monthly_messages_job(month):
 @task()
 def resend_pending_job(max_attempts=5):
     """Enqueue again the e-mails that failed or were lost; return how many."""
-    from . import resend_pending
+    from wagtail_heurecivique.notifications import resend_pending
 
     return resend_pending(max_attempts=max_attempts)

@@ -1,6 +1,6 @@
 from django import template
 
-from ..indicators import default_period, public_figures
+from wagtail_heurecivique.reporting.indicators import default_period, public_figures
 
 register = template.Library()
 

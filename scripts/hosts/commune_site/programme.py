@@ -45,7 +45,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail_modeladmin.helpers import AdminURLHelper
 
-from wagtail_heurecivique.enums import VolunteerStatus
+from wagtail_heurecivique.core.enums import VolunteerStatus
 from wagtail_heurecivique.models import (
     ActionIndexPage,
     Commune,

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 
-from wagtail_heurecivique.management.periodic import PeriodicCommand
+from wagtail_heurecivique.core.periodic import PeriodicCommand
 from wagtail_heurecivique.notifications.tasks import send_monthly_messages_job
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from ...provisioning import ProvisioningError, provision
+from wagtail_heurecivique.tenancy.provisioning import ProvisioningError, provision
 
 
 class Command(BaseCommand):

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...roles import ensure_groups
+from wagtail_heurecivique.core.models.catalogue import Category, Skill
+from wagtail_heurecivique.core.roles import ensure_groups
+from wagtail_heurecivique.moderation.workflow import ensure_moderation_workflow
+from wagtail_heurecivique.services.catalogue import load_default_catalogue
+from wagtail_heurecivique.tenancy.access import provision_all_communes
 
 
 class Command(BaseCommand):
@@ -25,8 +29,6 @@ class Command(BaseCommand):
                 )
             message = _("Group “%(group)s” created.") if created else _("Group “%(group)s” is up to date.")
             self.stdout.write(message % {"group": group.name})
-        from wagtail_heurecivique.moderation import ensure_moderation_workflow
-
         workflow = ensure_moderation_workflow()
         self.stdout.write(_("Workflow “%(workflow)s” is in place.") % {"workflow": workflow.name})
         self.provision_communes()
@@ -36,8 +38,6 @@ class Command(BaseCommand):
             self.load_catalogue()
 
     def provision_communes(self):
-        from wagtail_heurecivique.tenancy import provision_all_communes
-
         results = provision_all_communes()
         self.stdout.write(
             _(
@@ -52,9 +52,6 @@ class Command(BaseCommand):
         )
 
     def load_catalogue(self):
-        from wagtail_heurecivique.default_catalogue import load_default_catalogue
-        from wagtail_heurecivique.models import Category, Skill
-
         created, kept = load_default_catalogue()
         messages = [
             (Category, _("Categories of the default catalogue — created: %(created)s, already there: %(kept)s.")),

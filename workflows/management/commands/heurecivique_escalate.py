@@ -1,6 +1,6 @@
 from django.utils.translation import ngettext_lazy
 
-from wagtail_heurecivique.management.periodic import PeriodicCommand
+from wagtail_heurecivique.core.periodic import PeriodicCommand
 from workflows.tasks import escalate_overdue_job
 
 

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
-from wagtail_heurecivique.management.periodic import PeriodicCommand
+from wagtail_heurecivique.core.periodic import PeriodicCommand
 from workflows.tasks import send_reminders_job
 
 

@@ -2,9 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
-from wagtail_heurecivique.enums import NeedStatus
-from wagtail_heurecivique.models import Need
-from wagtail_heurecivique.models.needs import OPEN_NEED_STATUSES
+from wagtail_heurecivique.core.enums import NeedStatus
+from wagtail_heurecivique.core.models.needs import OPEN_NEED_STATUSES, Need
 from workflows import flows, steps
 
 

@@ -1,0 +1,53 @@
+"""Signed links: the one helper behind every link the programme e-mails (no login behind them).
+
+Each kind of link has its purpose (the signing salt: a token made for one kind is
+refused by every other), its lifetime, and its shape — the names and types of what it
+carries — so that a token this site signed with any other payload is refused as a forged
+one would be, and never reaches a database lookup (a list or a 30-digit number there
+was a 500).
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django.core import signing
+
+from wagtail_heurecivique.core.validators import is_pk
+
+
+def _holds(kind, value):
+    if kind is int:  # an id: a positive integer a column can hold (and not a boolean)
+        return type(value) is int and is_pk(value)
+    return isinstance(value, kind)
+
+
+class SignedLink:
+    """The tokens of one kind of link: ``make(**values)`` and ``read(token)``.
+
+    ``shape`` maps each value's name to its type (``int`` for ids, ``str``); ``max_age``
+    is a ``timedelta``, a callable returning one (read when a token is read, so that a
+    setting can hold it), or ``None`` for links that do not expire.
+    """
+
+    def __init__(self, salt: str, shape: dict[str, type],
+                 max_age: datetime.timedelta | Callable[[], datetime.timedelta] | None = None):
+        self.salt = salt
+        self.shape = shape
+        self.max_age = max_age
+
+    def make(self, **values) -> str:
+        assert set(values) == set(self.shape), f"a {self.salt} token carries {sorted(self.shape)}"
+        return signing.dumps(values, salt=self.salt)
+
+    def read(self, token: str) -> dict | None:
+        """What the token carries, or ``None`` when it is forged, expired, of another kind or shape."""
+        max_age = self.max_age() if callable(self.max_age) else self.max_age
+        try:
+            data = signing.loads(token, salt=self.salt, max_age=max_age)
+        except signing.BadSignature:  # SignatureExpired included
+            return None
+        if not isinstance(data, dict) or set(data) != set(self.shape):
+            return None
+        if not all(_holds(kind, data[name]) for name, kind in self.shape.items()):
+            return None
+        return data

@@ -1,0 +1,1 @@
+"""The programme's figures: indicators for the evaluation, the public counters and open data."""

@@ -1,0 +1,100 @@
+"""Registrations to actions: confirmed by e-mail, within the places, with a waiting list.
+
+The action's row is locked for every change of places, so two people confirming the
+last place at once end with one registered and one on the waiting list.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from wagtail_heurecivique.core.enums import RegistrationStatus
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.core.signals import (
+    registration_confirmed,
+    registration_promoted,
+    registration_requested,
+)
+from wagtail_heurecivique.core.tokens import SignedLink
+
+#: The links of a registration (confirm the place, cancel it).
+REGISTRATION_LINK = SignedLink("heurecivique.registration", {"r": int, "e": str})
+
+
+def registration_token(registration):
+    return REGISTRATION_LINK.make(r=registration.pk, e=registration.email)
+
+
+def registration_for_token(token, action):
+    data = REGISTRATION_LINK.read(token)
+    if data is None:
+        return None
+    return Registration.objects.filter(pk=data["r"], email=data["e"], action=action).first()
+
+
+@transaction.atomic
+def register(action, data):
+    """Record (or find) the registration and send the confirmation link: the same answer either way."""
+    registration, created = Registration.objects.get_or_create(
+        action=action, email=data["email"],
+        defaults={
+            "commune": action.commune,
+            "first_name": data["first_name"],
+            "volunteer": Volunteer.objects.filter(commune=action.commune, email=data["email"]).first(),
+        },
+    )
+    if registration.status == RegistrationStatus.CANCELLED:
+        registration.status = RegistrationStatus.PENDING
+        registration._change_reason = gettext("Registered again on the action's page")
+        registration.save()
+    if registration.status == RegistrationStatus.PENDING:
+        registration_requested.send(
+            sender=Registration, registration=registration,
+            confirm_url=action.link("confirm_registration", registration), now=timezone.now(),
+        )
+    return registration
+
+
+def _locked(action_pk):
+    """The action's row, locked: its places are counted and given under this lock."""
+    action_model = Registration._meta.get_field("action").related_model
+    return action_model.objects.select_for_update().get(pk=action_pk)
+
+
+@transaction.atomic
+def confirm(registration):
+    """A place if one is left, else the waiting list. Returns the status."""
+    action = _locked(registration.action_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.PENDING:
+        return registration.status
+    registration.status = RegistrationStatus.REGISTERED if action.places_left() else RegistrationStatus.WAITING
+    registration.confirmed_at = timezone.now()
+    registration._change_reason = gettext("Confirmed by the e-mailed link")
+    registration.save()
+    registration_confirmed.send(sender=Registration, registration=registration,
+                                cancel_url=action.link("cancel_registration", registration))
+    return registration.status
+
+
+@transaction.atomic
+def cancel(registration, reason=None):
+    """Free the place; the first on the waiting list takes it and is told."""
+    action = _locked(registration.action_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration.status
+    was_registered = registration.status == RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration._change_reason = reason or gettext("Cancelled by the e-mailed link")
+    registration.save()
+    if was_registered:
+        first = action.registrations.filter(status=RegistrationStatus.WAITING).order_by("confirmed_at", "pk").first()
+        if first is not None:
+            first.status = RegistrationStatus.REGISTERED
+            first._change_reason = gettext("A place freed up: taken from the waiting list")
+            first.save()
+            registration_promoted.send(sender=Registration, registration=first,
+                                       cancel_url=action.link("cancel_registration", first))
+    return registration.status

@@ -1,0 +1,1 @@
+"""The public site: page models, their routes, forms, blocks, choosers and feeds."""

@@ -1,0 +1,174 @@
+"""Action pages (interpersonal, collective, associative, get-togethers) and their index."""
+
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from wagtail_heurecivique.core.enums import ActionKind, RegistrationStatus
+from wagtail_heurecivique.core.language import PublicLanguagePageMixin
+from wagtail_heurecivique.services.registrations import (
+    cancel,
+    confirm,
+    register,
+    registration_for_token,
+    registration_token,
+)
+from wagtail_heurecivique.site.blocks import BodyBlock
+from wagtail_heurecivique.site.calendar import calendar_response
+from wagtail_heurecivique.site.forms import RegistrationForm
+from wagtail_heurecivique.site.page_forms import CommunePageForm
+from wagtail_heurecivique.site.pages import PublicFormPage
+
+
+class ActionIndexPage(PublicLanguagePageMixin, Page):
+    """The commune's actions: the upcoming ones, the plan by month, and the archive."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
+    subpage_types = ["wagtail_heurecivique.ActionPage"]
+    max_count_per_parent = 1
+    template = "wagtail_heurecivique/pages/action_index_page.html"
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("actions")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        actions = ActionPage.objects.child_of(self).live().select_related("category")
+        archives = request.GET.get("archives") == "1"
+        if archives:
+            actions = actions.filter(start__lt=now).order_by("-start")
+        else:
+            actions = actions.filter(start__gte=now).order_by("start")
+        actions = list(actions.annotate(
+            registered_count=models.Count("registrations", filter=models.Q(registrations__status=RegistrationStatus.REGISTERED))
+        ))
+        months = {}
+        for action in actions:
+            months.setdefault(action.start.astimezone(timezone.get_current_timezone()).date().replace(day=1), []).append(action)
+        context.update(actions=actions, archives=archives, months=sorted(months.items()))
+        return context
+
+
+class ActionPage(PublicFormPage):
+    """One action: when, where, how many; volunteers register from the page by e-mail."""
+
+    kind = models.CharField(_("kind of action"), max_length=20, choices=ActionKind.choices)
+    category = models.ForeignKey(
+        "wagtail_heurecivique.Category", verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="actions",
+    )
+    start = models.DateTimeField(_("starts at"))
+    end = models.DateTimeField(_("ends at"), null=True, blank=True)
+    recurrence = models.CharField(_("recurrence"), max_length=150, blank=True,
+                                  help_text=_("For example: every first Saturday of the month."))
+    place = models.CharField(_("place"), max_length=255)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(24 * 60)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    partner = models.ForeignKey(
+        "wagtail_heurecivique.Partner", verbose_name=_("partner"), null=True, blank=True,
+        # A named reverse relation: the back office lists it when a partner cannot be deleted.
+        on_delete=models.PROTECT, related_name="actions",
+    )
+    description = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("category")]),
+            FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+            FieldPanel("recurrence"),
+            FieldRowPanel([FieldPanel("place"), FieldPanel("duration_minutes"), FieldPanel("capacity")]),
+            FieldPanel("partner"),
+        ], heading=_("The action")),
+        FieldPanel("intro"),
+        FieldPanel("description"),
+        FieldPanel("thank_you_text"),
+    ]
+    base_form_class = CommunePageForm
+    parent_page_types = ["wagtail_heurecivique.ActionIndexPage"]
+    max_count_per_parent = None
+    template = "wagtail_heurecivique/pages/action_page.html"
+    rate_group = "registration"
+
+    search_fields = PublicFormPage.search_fields + [
+        index.SearchField("place"),
+        index.SearchField("description"),
+        index.FilterField("kind"),
+        index.FilterField("start"),
+    ]
+
+    class Meta:
+        verbose_name = _("action")
+
+    @property
+    def form_class(self):
+        return RegistrationForm
+
+    @property
+    def is_past(self):
+        return self.start < timezone.now()
+
+    def places_left(self):
+        taken = self.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        return max(self.capacity - taken, 0)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["places_left"] = self.places_left()
+        return context
+
+    def link(self, route, registration):
+        return self.full_subpage_url(route, jeton=registration_token(registration))
+
+    def render_form(self, request, form, status=200, **extra):
+        if self.is_past and form is not None:
+            form = None
+            extra.setdefault("closed", True)
+        return super().render_form(request, form, status=status, **extra)
+
+    def handle(self, request, form):
+        if self.is_past:
+            return self.render_form(request, None, status=400, closed=True)
+        register(self, form.cleaned_data)
+        return self.render_form(request, None, done=True)
+
+    def _registration_view(self, request, template, action):
+        registration = registration_for_token(request.GET.get("jeton", ""), self)
+        if registration is None:
+            return TemplateResponse(request, "wagtail_heurecivique/public/link_invalid.html", self.get_context(request),
+                                    status=400)
+        context = self.get_context(request)
+        context["registration"] = registration
+        if request.method == "POST":
+            context["result"] = action(registration)
+            registration.refresh_from_db()
+        return TemplateResponse(request, template, context)
+
+    @path("agenda/", name="calendar")
+    def calendar_view(self, request):
+        return calendar_response([self], self.title, request)
+
+    @path("inscription/confirmer/", name="confirm_registration")
+    def confirm_view(self, request):
+        return self._registration_view(request, "wagtail_heurecivique/pages/registration_confirm.html", confirm)
+
+    @path("inscription/annuler/", name="cancel_registration")
+    def cancel_view(self, request):
+        return self._registration_view(request, "wagtail_heurecivique/pages/registration_cancel.html", cancel)

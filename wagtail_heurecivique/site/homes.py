@@ -1,0 +1,69 @@
+"""A commune's Heure Civique home: the mayor's call, the two doors in, what is coming up."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from wagtail_heurecivique.core.language import PublicLanguagePageMixin
+from wagtail_heurecivique.core.models.communes import Commune
+from wagtail_heurecivique.site.actions import ActionPage
+from wagtail_heurecivique.site.blocks import BodyBlock
+from wagtail_heurecivique.site.page_forms import CommuneHomePageForm
+from wagtail_heurecivique.site.pages import NeedReportPage, VolunteerSignupPage, VolunteerSpacePage
+from wagtail_heurecivique.site.stories import SuccessStoryPage
+
+
+class CommuneHomePage(PublicLanguagePageMixin, Page):
+    """The programme's home in a commune's site: the mayor's call and the two doors in."""
+
+    # A foreign key, not a one-to-one: each translation of the home is a home of the same
+    # commune (one per locale, checked in ``clean``).
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="home_pages"
+    )
+    mayor_call = RichTextField(_("the mayor's call"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("commune"), FieldPanel("mayor_call"), FieldPanel("body")]
+    base_form_class = CommuneHomePageForm
+    subpage_types = [
+        "wagtail_heurecivique.VolunteerSignupPage",
+        "wagtail_heurecivique.NeedReportPage",
+        "wagtail_heurecivique.VolunteerSpacePage",
+        "wagtail_heurecivique.SuccessStoryIndexPage",
+        "wagtail_heurecivique.ActionIndexPage",
+    ]
+    template = "wagtail_heurecivique/pages/commune_home_page.html"
+
+    search_fields = Page.search_fields + [index.SearchField("mayor_call"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("Heure Civique home of a commune")
+
+    def clean(self):
+        super().clean()
+        if self.commune_id is None:
+            return
+        others = CommuneHomePage.objects.filter(commune_id=self.commune_id, locale_id=self.locale_id).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError(
+                {"commune": gettext("This commune already has its Heure Civique home in this language.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().specific()
+        context["signup_page"] = next((p for p in children if isinstance(p, VolunteerSignupPage)), None)
+        context["report_page"] = next((p for p in children if isinstance(p, NeedReportPage)), None)
+        context["space_page"] = next((p for p in children if isinstance(p, VolunteerSpacePage)), None)
+        context["upcoming_actions"] = (
+            ActionPage.objects.descendant_of(self).live().filter(start__gte=timezone.now()).order_by("start")[:3]
+        )
+        context["latest_stories"] = SuccessStoryPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:3]
+        return context

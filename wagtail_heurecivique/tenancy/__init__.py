@@ -1,0 +1,1 @@
+"""A commune as a tenant of the page layer: its home and pages, groups, collections, provisioning."""

@@ -152,6 +152,12 @@ def page_chooser_without_other_communes(pages, request):
 
 @hooks.register("construct_explorer_page_queryset")
 def explorer_without_other_communes(parent_page, pages, request):
+    # Wagtail 8.1's explorer endpoint (``/admin/api/explorer/<id>/``) answers with the parent
+    # page itself, its title and translations, beside the children this hook filters, and finds
+    # that parent among the pages the user may explore only: a page permission on another
+    # commune's story index would open it. As in the chooser: 404 for the whole view.
+    if is_hidden_from(parent_page.pk, request.user):
+        raise Http404
     return exclude_other_communes(pages, request.user)
 
 

@@ -112,6 +112,11 @@ if WAGTAIL_VERSION < (8, 0):
     KNOWN_GAPS["images chooser select_format [image B]", "*"] = "title and rendition of any image, Wagtail 7.4"
 
 
+#: Wagtail 8.1 replaces the admin API (``/admin/api/main/``: pages, images, documents) with the
+#: explorer's own endpoint (``/admin/api/explorer/<id>/``: a page, its translations, its children).
+ADMIN_API_V2 = WAGTAIL_VERSION < (8, 1)
+
+
 def known_gap(label, role):
     return (label, "*") in KNOWN_GAPS or (label, role) in KNOWN_GAPS
 
@@ -348,24 +353,9 @@ def read_cells(w):
          + "?q=Canari&page_type=wagtail_heurecivique.successstorypage"),
         ("choose-page/chosen-multiple [B's pages]", reverse("wagtailadmin_choose_page_chosen_multiple")
          + "?" + urlencode([("id", b[name].pk) for name in PAGE_NAMES])),
-        # The admin API
-        ("api pages ?search=Canari", "/admin/api/main/pages/?search=Canari"),
-        ("api pages", "/admin/api/main/pages/?limit=20"),
-        ("api pages ?type=story", "/admin/api/main/pages/?type=wagtail_heurecivique.SuccessStoryPage&limit=20"),
-        ("api pages ?child_of=stories B", f"/admin/api/main/pages/?child_of={b['stories'].pk}"),
-        ("api pages ?descendant_of=site root", f"/admin/api/main/pages/?descendant_of={w['root'].pk}&limit=20"),
-        ("api pages/find ?html_path=story B", "/admin/api/main/pages/find/?html_path="
-         + b["published"].get_url_parts()[2]),
-        ("api images", "/admin/api/main/images/?limit=20"),
-        ("api images ?search=Canari", "/admin/api/main/images/?search=Canari"),
-        ("api documents", "/admin/api/main/documents/?limit=20"),
-        ("api documents ?search=Canari", "/admin/api/main/documents/?search=Canari"),
     ]
-    cells += [(f"api pages/<id> [{name} B]", f"/admin/api/main/pages/{b[name].pk}/") for name in PAGE_NAMES]
     image, document = b["image"], b["document"]
-    cells += [
-        ("api images/<id> [image B]", f"/admin/api/main/images/{image.pk}/"),
-        ("api documents/<id> [document B]", f"/admin/api/main/documents/{document.pk}/"),
+    cells += admin_api_cells(w) + [
         # Images and documents
         ("images", reverse("wagtailimages:index")),
         ("images ?q=Canari", reverse("wagtailimages:index") + "?q=Canari"),
@@ -453,6 +443,38 @@ def read_cells(w):
         ("heurecivique_evaluation_print", reverse("heurecivique_evaluation_print")),
     ]
     return cells
+
+
+def admin_api_cells(w):
+    """``(label, url)`` of the admin API: ``/admin/api/main/`` before Wagtail 8.1, the explorer's after."""
+    b = w["b"]
+    if not ADMIN_API_V2:
+        return [(f"api explorer [{name} B]", reverse("wagtailadmin_api:explorer", args=[b[name].pk]))
+                for name in ("stories", "actions", *PAGE_NAMES)] + [
+            ("api explorer [site root]", reverse("wagtailadmin_api:explorer", args=[w["root"].pk])),
+            ("api explorer [tree root]", reverse("wagtailadmin_api:explorer", args=[Page.get_first_root_node().pk])),
+            ("api explorer [stories B] ?limit=50&offset=0", reverse("wagtailadmin_api:explorer", args=[b["stories"].pk])
+             + "?limit=50&offset=0"),
+        ]
+    image, document = b["image"], b["document"]
+    return [
+        ("api pages ?search=Canari", "/admin/api/main/pages/?search=Canari"),
+        ("api pages", "/admin/api/main/pages/?limit=20"),
+        ("api pages ?type=story", "/admin/api/main/pages/?type=wagtail_heurecivique.SuccessStoryPage&limit=20"),
+        ("api pages ?child_of=stories B", f"/admin/api/main/pages/?child_of={b['stories'].pk}"),
+        ("api pages ?child_of=stories B&for_explorer=1",
+         f"/admin/api/main/pages/?child_of={b['stories'].pk}&for_explorer=1"),
+        ("api pages ?descendant_of=site root", f"/admin/api/main/pages/?descendant_of={w['root'].pk}&limit=20"),
+        ("api pages/find ?html_path=story B", "/admin/api/main/pages/find/?html_path="
+         + b["published"].get_url_parts()[2]),
+        ("api images", "/admin/api/main/images/?limit=20"),
+        ("api images ?search=Canari", "/admin/api/main/images/?search=Canari"),
+        ("api documents", "/admin/api/main/documents/?limit=20"),
+        ("api documents ?search=Canari", "/admin/api/main/documents/?search=Canari"),
+        *[(f"api pages/<id> [{name} B]", f"/admin/api/main/pages/{b[name].pk}/") for name in PAGE_NAMES],
+        ("api images/<id> [image B]", f"/admin/api/main/images/{image.pk}/"),
+        ("api documents/<id> [document B]", f"/admin/api/main/documents/{document.pk}/"),
+    ]
 
 
 #: Labels of the cells whose answer would be B's photo itself (an image body, no text).
@@ -550,11 +572,6 @@ CONTROLS = [
     ("éditeur B", "choose-page [home B]", {200}, "Nos réussites Canari-B"),
     ("éditeur B", "choose-page/search ?q=Canari", {200}, "Histoire brouillon Canari-B"),
     ("éditeur B", "pages:search ?q=Canari", {200}, "Histoire publiée Canari-B"),
-    ("éditeur B", "api pages ?search=Canari", {200}, "Histoire brouillon Canari-B"),
-    ("éditeur B", "api pages/<id> [draft B]", {200}, "Histoire brouillon Canari-B"),
-    ("éditeur B", "api images", {200}, "Photo Canari-B"),
-    ("éditeur B", "api images/<id> [image B]", {200}, "photo-canari-b"),
-    ("éditeur B", "api documents", {200}, "Document Canari-B"),
     ("éditeur B", "images", {200}, "Photo Canari-B"),
     ("éditeur B", "images chooser", {200}, "Photo Canari-B"),
     ("éditeur B", "images:edit [image B]", {200}, "Photo Canari-B"),
@@ -582,11 +599,29 @@ CONTROLS = [
     ("coordinateur", "pages:edit [draft B]", {200}, "Histoire brouillon Canari-B"),
     ("coordinateur", "dashboard", {200}, "Histoire brouillon Canari-B"),
     ("coordinateur", "choose-page/search ?q=Canari", {200}, "Histoire brouillon Canari-B"),
-    ("coordinateur", "api images", {200}, "Photo Canari-B"),
     ("coordinateur", "images chooser", {200}, "Photo Canari-B"),
     ("coordinateur", "volunteer chooser ?q=Canari", {200}, "Zoé Canari-B"),
     ("coordinateur", "heurecivique_evaluation", {200}, "Beaumont-sur-Oise"),
 ]
+if ADMIN_API_V2:
+    CONTROLS += [
+        ("éditeur B", "api pages ?search=Canari", {200}, "Histoire brouillon Canari-B"),
+        ("éditeur B", "api pages ?child_of=stories B&for_explorer=1", {200}, "Histoire brouillon Canari-B"),
+        ("éditeur B", "api pages/<id> [draft B]", {200}, "Histoire brouillon Canari-B"),
+        ("éditeur B", "api images", {200}, "Photo Canari-B"),
+        ("éditeur B", "api images/<id> [image B]", {200}, "photo-canari-b"),
+        ("éditeur B", "api documents", {200}, "Document Canari-B"),
+        ("coordinateur", "api images", {200}, "Photo Canari-B"),
+    ]
+else:
+    # Référents and coordinators hold no page permission (``tenancy``): Wagtail gives them no
+    # explorer (404).
+    CONTROLS += [
+        ("éditeur B", "api explorer [home B]", {200}, "Nos réussites Canari-B"),
+        ("éditeur B", "api explorer [stories B]", {200}, "Histoire brouillon Canari-B"),
+        ("éditeur B", "api explorer [stories B] ?limit=50&offset=0", {200}, "Histoire publiée Canari-B"),
+        ("éditeur B", "api explorer [actions B]", {200}, "Action Canari-B"),
+    ]
 
 
 def test_the_staff_of_b_and_the_coordinator_see_bs_records(reads):
@@ -599,9 +634,41 @@ def test_the_staff_of_b_and_the_coordinator_see_bs_records(reads):
 
 
 def test_the_coordinator_sees_both_communes_in_the_lists(reads):
-    for label in ("modeladmin volunteer index", "choose-page/search ?q=Canari", "api images", "volunteer chooser ?q=Canari"):
+    labels = ["modeladmin volunteer index", "choose-page/search ?q=Canari", "volunteer chooser ?q=Canari"]
+    for label in labels + (["api images"] if ADMIN_API_V2 else []):
         _status, _location, text = reads.answers["coordinateur", label]
         assert "Canari-A" in text and "Canari-B" in text, label
+
+
+def test_the_admin_api_refuses_bs_pages_to_the_roles_of_a(world, reads):
+    """Not an empty listing: no such page (404) — Wagtail's admin API before 8.1, its explorer's on 8.1."""
+    if ADMIN_API_V2:
+        refused = {f"api pages/<id> [{name} B]": {404} for name in PAGE_NAMES}
+        refused["api pages ?child_of=stories B&for_explorer=1"] = {400, 404}  # a parent outside its queryset
+    else:
+        refused = {f"api explorer [{name} B]": {404} for name in ("stories", "actions", *PAGE_NAMES)}
+        refused["api explorer [stories B] ?limit=50&offset=0"] = {404}
+    wrong = []
+    for role in ("référent A", "éditeur A", "admin sans commune"):
+        for label, statuses in refused.items():
+            status, location, _text = reads.answers[role, label]
+            if status not in statuses:
+                wrong.append(f"{role} [{label}] → {status} {location}, {sorted(statuses)} expected")
+    for label in refused:  # the admin's door: to the login page
+        status, location, _text = reads.answers["anonyme", label]
+        if status != 302 or not location.startswith(reverse("wagtailadmin_login")):
+            wrong.append(f"anonyme [{label}] → {status} {location}, the login page expected")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skipif(ADMIN_API_V2, reason="Wagtail 8.1's explorer endpoint")
+def test_the_explorer_endpoint_lists_a_roles_own_commune_only(world, reads):
+    """Editor A at the site root: A's home and no other commune's; B's staff the other way round."""
+    for role, own, other in (("éditeur A", "a", "b"), ("éditeur B", "b", "a")):
+        status, _location, text = reads.answers[role, "api explorer [site root]"]
+        assert status == 200, (role, status)
+        titles = [child["title"] for child in json.JSONDecoder().raw_decode(text)[0]["children"]["items"]]
+        assert world[own]["home"].title in titles and world[other]["home"].title not in titles, (role, titles)
 
 
 # --- 3. Writes to B by the roles of A are refused and change nothing ---------------------------

@@ -28,6 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import VERSION as WAGTAIL_VERSION
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -255,11 +256,25 @@ VIEWS = {
     "story edit": lambda w: _page("edit", w.a.story.pk),
     "action edit": lambda w: _page("edit", w.a.action.pk),
     "admin search": lambda w: _page("search") + f"?q={QUERY}",
-    "api pages": lambda w: "/admin/api/main/pages/?limit=20",
-    "api pages search": lambda w: f"/admin/api/main/pages/?search={QUERY}",
-    "api pages (explorer menu, stories A)": lambda w: f"/admin/api/main/pages/?child_of={w.a.stories.pk}&for_explorer=1",
-    "api images": lambda w: "/admin/api/main/images/?limit=20",
 }
+#: Wagtail 8.1 replaces the admin API (``/admin/api/main/``: pages, images, documents) with the
+#: explorer's own endpoint: the sidebar's page explorer asks it for a page and its children.
+ADMIN_API_V2 = WAGTAIL_VERSION < (8, 1)
+if ADMIN_API_V2:
+    VIEWS |= {
+        "api pages": lambda w: "/admin/api/main/pages/?limit=20",
+        "api pages search": lambda w: f"/admin/api/main/pages/?search={QUERY}",
+        "api pages (explorer menu, stories A)":
+            lambda w: f"/admin/api/main/pages/?child_of={w.a.stories.pk}&for_explorer=1",
+        "api images": lambda w: "/admin/api/main/images/?limit=20",
+    }
+else:
+    VIEWS |= {
+        "api explorer (root)": lambda w: reverse("wagtailadmin_api:explorer", args=[Page.get_first_root_node().pk]),
+        "api explorer (site root)": lambda w: reverse("wagtailadmin_api:explorer", args=[w.site_root.pk]),
+        "api explorer (home A)": lambda w: reverse("wagtailadmin_api:explorer", args=[w.a.home.pk]),
+        "api explorer (stories A)": lambda w: reverse("wagtailadmin_api:explorer", args=[w.a.stories.pk]),
+    }
 
 #: ``(view, role)``: each view asked by each role — but the page editor (add, edit) is the same form
 #: for the administrator as for A's editor, with every permission: what the administrator is
@@ -292,11 +307,14 @@ KNOWN_GROWTH = {
     ("explorer (root)", "administrateur"): "10 queries a home with its own Site (can_create_at)",
     ("explorer (site root)", "administrateur"): "10 queries a home, up to 50 rows (can_create_at)",
     ("admin search", "administrateur"): "10 queries a home among the results (can_create_at)",
-    # Wagtail's admin API serialises each page with its parent and its children's and descendants'
-    # counts under the user's permissions: ~3 queries a page, up to ``limit``.
-    ("api pages", "administrateur"): "~3 queries a page (parent, children, descendants), up to limit=20",
-    ("api pages search", "administrateur"): "~3 queries a page (parent, children, descendants), up to limit=20",
 }
+if ADMIN_API_V2:
+    KNOWN_GROWTH |= {
+        # Wagtail's admin API serialises each page with its parent and its children's and descendants'
+        # counts under the user's permissions: ~3 queries a page, up to ``limit``.
+        ("api pages", "administrateur"): "~3 queries a page (parent, children, descendants), up to limit=20",
+        ("api pages search", "administrateur"): "~3 queries a page (parent, children, descendants), up to limit=20",
+    }
 
 
 @dataclasses.dataclass

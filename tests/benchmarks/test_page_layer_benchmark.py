@@ -2,8 +2,8 @@
 
 Goals (issue 14), for every view of ``tests/test_page_layer_queries.py`` — dashboard, page
 explorer, page chooser and its search, image chooser, image and document listings, story add and
-edit, action edit, admin search, admin API pages and images — asked by an editor of commune A, a
-département coordinator and the host site's administrator:
+edit, action edit, admin search, admin API pages and images (Wagtail 8.1: its explorer endpoint)
+— asked by an editor of commune A, a département coordinator and the host site's administrator:
 
 - as many SQL queries at 500 communes and 50,000 volunteers as in a world of 2 communes and 5
   volunteers (the normal suite's test asserts the same between 2 and 12 communes); the cells of

@@ -425,6 +425,12 @@ def test_permissions_on_another_communes_story_index_do_not_open_its_pages_in_li
     assert CANARY not in chooser_search(client, "Récit").content.decode()
     content = client.get(reverse("wagtailadmin_explore", args=[site_root().pk]), {"q": "Récit", "search_all": "1"})
     assert "Récit brouillon Roux" in content.content.decode() and CANARY not in content.content.decode()
+    # Wagtail's explorer would show B's index (its title, its stories) as the parent of the list.
+    for page in (b["stories"], b["draft"]):
+        response = client.get(reverse("wagtailadmin_explore", args=[page.pk]))
+        assert response.status_code == 404 and CANARY not in response.content.decode(), page
+    content = client.get(reverse("wagtailadmin_explore", args=[a["stories"].pk])).content.decode()
+    assert "Récit brouillon Roux" in content and CANARY not in content
     if ADMIN_API_V2:
         content, _ = api(client, "pages", search="Récit")
         assert "Récit brouillon Roux" in content and CANARY not in content

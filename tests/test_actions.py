@@ -3,17 +3,20 @@
 import datetime
 import re
 import threading
+import time
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from wagtail.models import Site
 
 from wagtail_heurecivique.core.enums import RegistrationStatus
-from wagtail_heurecivique.models import Registration
-from wagtail_heurecivique.services.registrations import confirm
+from wagtail_heurecivique.models import ActionPage, Registration
+from wagtail_heurecivique.services.registrations import STARTED, cancel, confirm
 
 from .builders import make_actions
 
@@ -26,6 +29,45 @@ def link_in(message, route):
 
 def register(client, action, commit, first_name, email):
     return commit(client.post, action.url, {"first_name": first_name, "email": email})
+
+
+DAY = 24 * 3600
+INVALID = "Ce lien n’est pas valable"
+
+
+def fr(message):
+    """``message`` as the French page shows it (a template's own text is not escaped)."""
+    with translation.override("fr"):
+        return gettext(message)
+
+
+def later(seconds):
+    """Links read ``seconds`` after they were signed (django.core.signing's clock)."""
+    return mock.patch("django.core.signing.time.time", return_value=time.time() + seconds)
+
+
+def on_the_other_route(link):
+    """The same token, on the other of the two routes."""
+    confirm_route, cancel_route = "inscription/confirmer/", "inscription/annuler/"
+    if confirm_route in link:
+        return link.replace(confirm_route, cancel_route)
+    return link.replace(cancel_route, confirm_route)
+
+
+def registered(client, action, commit, first_name, email):
+    """Registered through the action's page and confirmed by the e-mailed link: that link and the cancellation one."""
+    register(client, action, commit, first_name, email)
+    confirm_link = link_in(mail.outbox[-1], "inscription/confirmer")
+    commit(client.post, confirm_link)
+    return confirm_link, link_in(mail.outbox[-1], "inscription/annuler")
+
+
+def statuses():
+    return dict(Registration.objects.values_list("first_name", "status"))
+
+
+def history_rows():
+    return {r.first_name: r.history.count() for r in Registration.objects.all()}
 
 
 def test_register_confirm_fill_wait_cancel_and_promote(commune_a, commit):
@@ -138,3 +180,123 @@ def test_referents_read_their_communes_registrations_in_the_back_office(commune_
     assert "ines@example.org" not in other.get(registrations.index_url).content.decode()
     assert other.get(registrations.get_action_url("inspect", registration.pk)).status_code == 404
     assert mine.get(registrations.get_action_url("edit", registration.pk)).status_code in (302, 403)
+
+
+def test_a_confirmation_link_cancels_nothing_and_a_cancellation_link_confirms_nothing(commune_a, commit):
+    _index, [action] = make_actions(commune_a)
+    client = Client()
+    register(client, action, commit, "Inès", "ines@example.org")
+    confirm_link = link_in(mail.outbox[-1], "inscription/confirmer")
+    registration = Registration.objects.get()
+    # A pending registration: its confirmation link on the cancel route, its cancellation
+    # link (the volunteer space shows one) on the confirm route.
+    for link in (on_the_other_route(confirm_link), on_the_other_route(action.link("cancel_registration", registration))):
+        for method in (client.get, client.post):
+            response = commit(method, link)
+            content = response.content.decode()
+            assert response.status_code == 400 and INVALID in content, (link, method)
+            assert fr("To receive a new confirmation link, register again with the same address on the action's page. "
+                      "To free your place, use the link of the e-mail confirming it, or contact your town hall.") in content
+    assert statuses() == {"Inès": RegistrationStatus.PENDING} and history_rows() == {"Inès": 1}
+
+    # Registered: the e-mailed confirmation link on the cancel route still frees nothing.
+    commit(client.post, confirm_link)
+    cancel_link = link_in(mail.outbox[-1], "inscription/annuler")
+    assert commit(client.post, on_the_other_route(confirm_link)).status_code == 400
+    assert statuses() == {"Inès": RegistrationStatus.REGISTERED} and history_rows() == {"Inès": 2}
+    response = commit(client.post, cancel_link)
+    assert response.status_code == 200 and "Votre inscription est annulée" in response.content.decode()
+    assert statuses() == {"Inès": RegistrationStatus.CANCELLED}
+
+
+def test_a_confirmation_link_lasts_registration_link_days(commune_a, commit, settings):
+    _index, [action] = make_actions(commune_a)
+    client = Client()
+    register(client, action, commit, "Inès", "ines@example.org")
+    link = link_in(mail.outbox[-1], "inscription/confirmer")
+    for age in (3 * DAY + 60, 400 * DAY):
+        with later(age):
+            response = commit(client.post, link)
+        assert response.status_code == 400 and INVALID in response.content.decode(), age
+    assert statuses() == {"Inès": RegistrationStatus.PENDING} and history_rows() == {"Inès": 1}
+
+    # Registering again sends a new link, which confirms.
+    register(client, action, commit, "Inès", "ines@example.org")
+    response = commit(client.post, link_in(mail.outbox[-1], "inscription/confirmer"))
+    assert response.status_code == 200 and statuses() == {"Inès": RegistrationStatus.REGISTERED}
+
+    # The lifetime is a setting, read when a link is.
+    register(client, action, commit, "Paul", "paul@example.org")
+    paul = link_in(mail.outbox[-1], "inscription/confirmer")
+    settings.WAGTAIL_HEURECIVIQUE = {"REGISTRATION_LINK_DAYS": 5}
+    with later(4 * DAY):
+        assert commit(client.post, paul).status_code == 200
+    assert statuses()["Paul"] == RegistrationStatus.REGISTERED
+
+
+def test_a_cancellation_link_works_until_the_action_starts_a_year_at_most(commune_a, commit):
+    _index, [action] = make_actions(commune_a, capacity=1)
+    client = Client()
+    _confirm, ines_cancel = registered(client, action, commit, "Inès", "ines@example.org")
+    registered(client, action, commit, "Paul", "paul@example.org")
+    assert statuses() == {"Inès": RegistrationStatus.REGISTERED, "Paul": RegistrationStatus.WAITING}
+    with later(367 * DAY):
+        response = commit(client.post, ines_cancel)
+    assert response.status_code == 400 and INVALID in response.content.decode()
+    assert statuses() == {"Inès": RegistrationStatus.REGISTERED, "Paul": RegistrationStatus.WAITING}
+    with later(200 * DAY):  # the action is still to come
+        response = commit(client.post, ines_cancel)
+    assert response.status_code == 200
+    assert statuses() == {"Inès": RegistrationStatus.CANCELLED, "Paul": RegistrationStatus.REGISTERED}
+
+
+def test_a_link_used_again_changes_nothing_more(commune_a, commit):
+    _index, [action] = make_actions(commune_a, capacity=1)
+    client = Client()
+    ines_confirm, ines_cancel = registered(client, action, commit, "Inès", "ines@example.org")
+    registered(client, action, commit, "Paul", "paul@example.org")
+    mail.outbox.clear()
+    rows = history_rows()
+    response = commit(client.post, ines_confirm)
+    assert response.status_code == 200 and "Votre place est confirmée" in response.content.decode()
+    assert history_rows() == rows and mail.outbox == []
+
+    commit(client.post, ines_cancel)
+    rows = history_rows()
+    [promoted] = mail.outbox
+    assert promoted.to == ["paul@example.org"]
+    response = commit(client.post, ines_cancel)
+    assert response.status_code == 200 and "Votre inscription est annulée" in response.content.decode()
+    assert statuses() == {"Inès": RegistrationStatus.CANCELLED, "Paul": RegistrationStatus.REGISTERED}
+    assert history_rows() == rows and len(mail.outbox) == 1
+
+
+def test_once_the_action_has_started_its_links_change_nothing(commune_a, commit):
+    _index, [action] = make_actions(commune_a, capacity=1)
+    client = Client()
+    _confirm, ines_cancel = registered(client, action, commit, "Inès", "ines@example.org")
+    registered(client, action, commit, "Paul", "paul@example.org")
+    register(client, action, commit, "Léa", "lea@example.org")
+    lea_confirm = link_in(mail.outbox[-1], "inscription/confirmer")
+    ActionPage.objects.filter(pk=action.pk).update(start=timezone.now() - datetime.timedelta(minutes=5))
+    before, rows = statuses(), history_rows()
+    assert before == {"Inès": RegistrationStatus.REGISTERED, "Paul": RegistrationStatus.WAITING,
+                      "Léa": RegistrationStatus.PENDING}
+    mail.outbox.clear()
+    pages = {
+        ines_cancel: (fr("This action has already started: the registration can no longer be cancelled. "
+                         "If you could not come, tell your town hall."), fr("I cancel my registration")),
+        lea_confirm: (fr("This action has already started: the registration can no longer be confirmed."),
+                      fr("I confirm my registration")),
+    }
+    for link, (message, button) in pages.items():
+        for method in (client.get, client.post):
+            response = commit(method, link)
+            content = response.content.decode()
+            assert response.status_code == 410 and message in content and button not in content, (link, method)
+    assert statuses() == before and history_rows() == rows and mail.outbox == []
+
+    # The action starting while the page was open: the services refuse under the lock too.
+    ines, lea = Registration.objects.get(first_name="Inès"), Registration.objects.get(first_name="Léa")
+    assert (commit(cancel, ines), commit(confirm, lea)) == (STARTED, STARTED)
+    assert statuses() == before and history_rows() == rows and mail.outbox == []

@@ -1,12 +1,15 @@
 """The need workflow driven through HTTP: each path to its end, with its trail and history."""
 
 import datetime
+import time
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from viewflow.workflow.status import PROCESS, STATUS
 from wagtail_modeladmin.helpers import AdminURLHelper
 
@@ -479,6 +482,65 @@ def test_the_volunteer_rates_it_through_their_link_when_it_happened(commune_a, r
     assert Client().post(other, {"answer": "not_happened", "rating": "1"}).status_code == 200
     second.refresh_from_db()
     assert second.volunteer_rating is None and second.volunteer_feedback == "Cela n’a pas eu lieu."
+
+
+def fr(message):
+    """``message`` as the French page shows it (a template's own text is not escaped)."""
+    with translation.override("fr"):
+        return gettext(message)
+
+
+def test_the_volunteer_says_once_whether_it_happened(commune_a, referent_a):
+    need, first, _second, desk = _planned_with_two_volunteers(commune_a, referent_a)
+    link = reverse("wagtail_heurecivique:proposal_answer", args=[_token(first)])
+    assert Client().post(link, {"answer": "happened", "rating": "4", "comment": "Très sympa"}).status_code == 200
+    rows = first.history.count()
+    again = Client().post(link, {"answer": "not_happened", "rating": "1", "comment": "Finalement non"})
+    assert again.status_code == 409
+    assert fr("You have already said whether it happened: your first answer is kept. "
+              "To change it, contact your town hall.") in again.content.decode()
+    first.refresh_from_db()
+    assert (first.volunteer_rating, first.volunteer_feedback) == (4, "Cela a eu lieu. Très sympa")
+    assert first.history.count() == rows
+    page = Client().get(link).content.decode()
+    assert fr("You have already said whether it happened. Thank you!") in page and 'name="rating"' not in page
+
+    # Put off to a new date: asked again about that one, from that day on.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert desk.do(need, "follow_up", {"outcome": "new_date", "new_date": tomorrow.isoformat()}).status_code == 302
+    early = Client().post(link, {"answer": "not_happened"})
+    assert early.status_code == 409
+    assert fr("It is too early: you can say whether it happened from the planned date on.") in early.content.decode()
+    first.refresh_from_db()
+    assert first.volunteer_feedback == "Cela a eu lieu. Très sympa" and first.history.count() == rows
+    Need.objects.filter(pk=need.pk).update(planned_date=timezone.localdate())
+    assert 'name="rating"' in Client().get(link).content.decode()
+    assert Client().post(link, {"answer": "not_happened"}).status_code == 200
+    first.refresh_from_db()
+    assert first.volunteer_feedback == "Cela n’a pas eu lieu." and first.volunteer_reported_for == timezone.localdate()
+    assert Client().post(link, {"answer": "happened"}).status_code == 409
+
+
+def test_the_answer_link_lasts_sixty_days_and_serves_proposals_only(commune_a, referent_a):
+    from django.core import signing
+
+    from wagtail_heurecivique.services.registrations import REGISTRATION_CANCEL_LINK
+
+    _need, first, _second, _desk = _planned_with_two_volunteers(commune_a, referent_a)
+    link = reverse("wagtail_heurecivique:proposal_answer", args=[_token(first)])
+    # The same values, signed for another purpose: not a proposal's link.
+    other = signing.dumps({"p": first.pk, "v": first.volunteer_id}, salt=REGISTRATION_CANCEL_LINK.salt)
+    assert Client().post(f"/heurecivique/proposition/{other}/", {"answer": "happened"}).status_code == 404
+    for days in (61, 400):
+        with mock.patch("django.core.signing.time.time", return_value=time.time() + days * 24 * 3600):
+            assert Client().get(link).status_code == 404
+            assert Client().post(link, {"answer": "happened", "rating": "5"}).status_code == 404
+    first.refresh_from_db()
+    assert (first.volunteer_feedback, first.volunteer_rating, first.volunteer_reported_for) == ("", None, None)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + 59 * 24 * 3600):
+        assert Client().post(link, {"answer": "happened", "rating": "5"}).status_code == 200
+    first.refresh_from_db()
+    assert first.volunteer_rating == 5
 
 
 def test_the_follow_up_records_the_beneficiarys_and_each_volunteers_rating(commune_a, referent_a):

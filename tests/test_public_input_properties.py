@@ -23,7 +23,7 @@ from wagtail_heurecivique.models import Beneficiary, Category, Consent, Need, Re
 from wagtail_heurecivique.notifications.links import UNSUBSCRIBE_LINK
 from wagtail_heurecivique.services.intake import CONFIRM_LINK
 from wagtail_heurecivique.services.membership import SPACE_LINK
-from wagtail_heurecivique.services.registrations import REGISTRATION_LINK
+from wagtail_heurecivique.services.registrations import REGISTRATION_CANCEL_LINK, REGISTRATION_CONFIRM_LINK
 from workflows.links import ANSWER_LINK
 
 from . import factories
@@ -132,7 +132,7 @@ payloads = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from("pverotx"), children, max_size=3),
     max_leaves=6,
 )
-LINKS = [CONFIRM_LINK, REGISTRATION_LINK, SPACE_LINK, UNSUBSCRIBE_LINK, ANSWER_LINK]
+LINKS = [CONFIRM_LINK, REGISTRATION_CONFIRM_LINK, REGISTRATION_CANCEL_LINK, SPACE_LINK, UNSUBSCRIBE_LINK, ANSWER_LINK]
 
 
 @given(link=st.sampled_from(LINKS), payload=payloads)
@@ -147,7 +147,8 @@ def test_a_signed_payload_of_another_shape_is_refused(link, payload):
 def test_signed_links_of_any_shape_are_never_a_500(site_pages, action, payload):
     pages = {
         CONFIRM_LINK: site_pages["signup"].url + "confirmer/?jeton={}",
-        REGISTRATION_LINK: action.url + "inscription/confirmer/?jeton={}",
+        REGISTRATION_CONFIRM_LINK: action.url + "inscription/confirmer/?jeton={}",
+        REGISTRATION_CANCEL_LINK: action.url + "inscription/annuler/?jeton={}",
         UNSUBSCRIBE_LINK: "/heurecivique/desabonnement/{}/",
         ANSWER_LINK: "/heurecivique/proposition/{}/",
     }
@@ -213,7 +214,7 @@ def test_two_signups_of_one_address_at_once_are_one_signup(site_pages, commit):
 def test_the_registration_statuses_are_untouched_by_refused_links(action):
     registration = Registration.objects.create(action=action, commune=action.commune, first_name="Inès",
                                                email="ines@example.org")
-    forged = signing.dumps({"r": str(registration.pk), "e": registration.email}, salt=REGISTRATION_LINK.salt)
+    forged = signing.dumps({"r": str(registration.pk), "e": registration.email}, salt=REGISTRATION_CANCEL_LINK.salt)
     response = Client().post(action.url + f"inscription/annuler/?jeton={forged}")
     assert response.status_code == 400
     registration.refresh_from_db()

@@ -171,6 +171,21 @@ def test_the_dashboard_shows_registrations_proposals_and_hours(space, volunteer,
     assert "90 minutes" in content and "600 minutes" not in content
 
 
+def test_the_dashboard_s_cancel_link_frees_the_place_and_confirms_nothing(space, volunteer, commit):
+    _index, [action] = make_actions(space.commune, capacity=3)
+    registration = Registration.objects.create(action=action, commune=space.commune, email=volunteer.email,
+                                               first_name="Inès")  # pending: not confirmed yet
+    client = open_space(Client(), space, commit, volunteer)
+    link = re.search(r'href="http://localhost(/\S+inscription/annuler/\?jeton=[^"]+)"', client.get(space.url).content.decode()).group(1)
+    response = commit(client.post, link.replace("inscription/annuler/", "inscription/confirmer/"))
+    assert response.status_code == 400 and "Ce lien n’est pas valable" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.PENDING and registration.history.count() == 1
+    assert commit(client.post, link).status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+
+
 def test_the_dashboard_makes_the_same_number_of_queries_for_1_or_20_registrations(space, volunteer, commit):
     client = open_space(Client(), space, commit, volunteer)
     _index, actions = make_actions(space.commune, count=20, capacity=3)

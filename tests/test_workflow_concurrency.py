@@ -1,6 +1,8 @@
 """Two people on one need at the same instant, in real concurrent transactions (PostgreSQL)."""
 
 import threading
+import time
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -101,6 +103,35 @@ def test_a_double_click_on_accept_at_once_counts_once(commune_a, referent_a):
     )
     assert sorted(results) == [steps.Answer.ACCEPTED, steps.Answer.ALREADY]
     assert Proposal.objects.get(pk=p1.pk).history.filter(status=ProposalStatus.ACCEPTED).count() == 1
+
+
+def test_two_answers_to_did_it_happen_at_once_record_one(commune_a, referent_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from wagtail_heurecivique.models import Need
+
+    need, (p1, _p2) = _proposed(commune_a, referent_a)
+    assert steps.answer(Proposal.objects.get(pk=p1.pk), accept=True) == steps.Answer.ACCEPTED
+    Need.objects.filter(pk=need.pk).update(planned_date=timezone.localdate() - datetime.timedelta(days=1))
+    record = steps.record
+
+    def slow_record(*args, **kwargs):
+        time.sleep(0.3)  # the window wide open: unlocked, the other answer would read before this one writes
+        return record(*args, **kwargs)
+
+    with mock.patch.object(steps, "record", slow_record):
+        results = race(
+            lambda: steps.volunteer_report(Proposal.objects.get(pk=p1.pk), True, "Très bien", rating=5),
+            lambda: steps.volunteer_report(Proposal.objects.get(pk=p1.pk), False, "Pas eu lieu"),
+        )
+    assert sorted(results) == [steps.Report.ALREADY, steps.Report.RECORDED]
+    proposal = Proposal.objects.get(pk=p1.pk)
+    winner = results.index(steps.Report.RECORDED)
+    assert proposal.volunteer_feedback == ["Cela a eu lieu. Très bien", "Cela n’a pas eu lieu. Pas eu lieu"][winner]
+    assert proposal.volunteer_rating == [5, None][winner]
+    assert proposal.history.filter(history_change_reason="Indiqué par le volontaire depuis son lien").count() == 1
 
 
 @pytest.fixture

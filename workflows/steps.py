@@ -287,20 +287,41 @@ def answer(proposal: Proposal, accept: bool, now: datetime.datetime | None = Non
         return Answer.ACCEPTED
 
 
-def volunteer_report(proposal: Proposal, happened: bool, comment: str = "", rating: int | None = None) -> bool:
+class Report:
+    """What ``volunteer_report`` returns."""
+
+    RECORDED = "recorded"
+    ALREADY = "already"  # said once for this date: the first answer stands
+    TOO_EARLY = "too_early"  # before the planned date
+    CLOSED = "closed"  # the help is no longer planned with this volunteer
+
+
+def volunteer_report(proposal: Proposal, happened: bool, comment: str = "", rating: int | None = None,
+                     today: datetime.date | None = None) -> str:
     """The volunteer says whether the help took place and, if it did, may rate it from 1 to 5;
-    the référent reads both at the follow-up."""
-    with locked(proposal.need.process):
+    the référent reads both at the follow-up. Return one of ``Report``'s values.
+
+    Once per planned date: a second answer changes nothing (a help put off to a new date is
+    asked about again). Under the process lock, so that two submissions at once record one.
+    """
+    today = today or timezone.localdate()
+    need = proposal.need
+    with locked(need.process):
         proposal.refresh_from_db()
-        if proposal.status != ProposalStatus.ACCEPTED:
-            return False
+        need.refresh_from_db()
+        if proposal.status != ProposalStatus.ACCEPTED or need.status != NeedStatus.PLANNED or need.planned_date is None:
+            return Report.CLOSED
+        if need.planned_date > today:
+            return Report.TOO_EARLY
+        if proposal.volunteer_reported_for == need.planned_date:
+            return Report.ALREADY
         said = gettext("It happened") if happened else gettext("It did not happen")
         text = f"{said}. {comment.strip()}".strip() if comment.strip() else f"{said}."
-        changes = {"volunteer_feedback": text[:2000]}
+        changes = {"volunteer_feedback": text[:2000], "volunteer_reported_for": need.planned_date}
         if happened and rating is not None:
             changes["volunteer_rating"] = rating
         record(proposal, gettext("Reported by the volunteer through their link"), **changes)
-        return True
+        return Report.RECORDED
 
 
 def expire(proposal: Proposal, now: datetime.datetime) -> None:

@@ -495,12 +495,16 @@ class ProposalAnswerView(TemplateView):
     def get_context_data(self, **kwargs):
         proposal = self.proposal
         need = proposal.need
+        planned = proposal.status == ProposalStatus.ACCEPTED and need.status == NeedStatus.PLANNED
+        # Once per planned date (steps.volunteer_report).
+        reported_already = planned and need.planned_date is not None and proposal.volunteer_reported_for == need.planned_date
         return super().get_context_data(
             proposal=proposal, need=need, volunteer=proposal.volunteer,
             suggested=self.request.GET.get("reponse"),
             # After the planned date, the volunteer can say whether it happened.
-            can_report=proposal.status == ProposalStatus.ACCEPTED and need.status == NeedStatus.PLANNED
-            and need.planned_date is not None and need.planned_date <= timezone.localdate(),
+            can_report=planned and need.planned_date is not None and need.planned_date <= timezone.localdate()
+            and not reported_already,
+            reported_already=reported_already,
             expires_at=steps.expires_at(proposal),
             ratings=VOLUNTEER_RATINGS,
             # The beneficiary's contact is for the volunteer who accepted, only them, and
@@ -517,13 +521,13 @@ class ProposalAnswerView(TemplateView):
                 response = self.render_to_response(self.get_context_data(error=gettext("Choose a rating from 1 to 5, or none.")))
                 response.status_code = 400
                 return response
-            reported = steps.volunteer_report(
+            report = steps.volunteer_report(
                 self.proposal, choice == "happened", request.POST.get("comment", "")[:2000],
                 rating=int(rating) if rating else None,
             )
             self.proposal.refresh_from_db()
-            response = self.render_to_response(self.get_context_data(reported=reported))
-            response.status_code = 200 if reported else 409
+            response = self.render_to_response(self.get_context_data(report=report))
+            response.status_code = 200 if report == steps.Report.RECORDED else 409
             return response
         if choice not in ("accept", "decline"):
             response = self.render_to_response(self.get_context_data(error=gettext("Choose to accept or to decline.")))

@@ -30,6 +30,8 @@ DEFAULTS = {
     "PUBLIC_FORM_RATE_PER_EMAIL": "5/h",
     # Days a volunteer's e-mail confirmation link stays valid.
     "SIGNUP_LINK_DAYS": 7,
+    # Days the link confirming a registration to an action stays valid.
+    "REGISTRATION_LINK_DAYS": 3,
     # Minutes a link to the volunteer space stays valid (it opens the space once).
     "SPACE_LINK_MINUTES": 60,
     # Hours the volunteer space stays open in the browser after following the link.

@@ -5,6 +5,10 @@ refused by every other), its lifetime, and its shape — the names and types of 
 carries — so that a token this site signed with any other payload is refused as a forged
 one would be, and never reaches a database lookup (a list or a 30-digit number there
 was a 500).
+
+Every kind states its lifetime (``max_age`` has no default), and a salt serves one kind
+only: two kinds sharing one would read each other's tokens (``SignedLink.kinds`` lists
+them all, by salt).
 """
 
 import datetime
@@ -26,11 +30,17 @@ class SignedLink:
 
     ``shape`` maps each value's name to its type (``int`` for ids, ``str``); ``max_age``
     is a ``timedelta``, a callable returning one (read when a token is read, so that a
-    setting can hold it), or ``None`` for links that do not expire.
+    setting can hold it), or ``None`` for a link that never expires — said explicitly.
     """
 
-    def __init__(self, salt: str, shape: dict[str, type],
-                 max_age: datetime.timedelta | Callable[[], datetime.timedelta] | None = None):
+    #: Every kind of link made so far, by salt.
+    kinds: dict[str, "SignedLink"] = {}
+
+    def __init__(self, salt: str, shape: dict[str, type], *,
+                 max_age: datetime.timedelta | Callable[[], datetime.timedelta] | None):
+        if salt in SignedLink.kinds:
+            raise ValueError(f"the salt {salt!r} already serves another kind of link")
+        SignedLink.kinds[salt] = self
         self.salt = salt
         self.shape = shape
         self.max_age = max_age
@@ -39,11 +49,14 @@ class SignedLink:
         assert set(values) == set(self.shape), f"a {self.salt} token carries {sorted(self.shape)}"
         return signing.dumps(values, salt=self.salt)
 
+    def lifetime(self) -> datetime.timedelta | None:
+        """How long a token of this kind is read, now (``None``: always)."""
+        return self.max_age() if callable(self.max_age) else self.max_age
+
     def read(self, token: str) -> dict | None:
         """What the token carries, or ``None`` when it is forged, expired, of another kind or shape."""
-        max_age = self.max_age() if callable(self.max_age) else self.max_age
         try:
-            data = signing.loads(token, salt=self.salt, max_age=max_age)
+            data = signing.loads(token, salt=self.salt, max_age=self.lifetime())
         except signing.BadSignature:  # SignatureExpired included
             return None
         if not isinstance(data, dict) or set(data) != set(self.shape):

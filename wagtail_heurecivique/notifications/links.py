@@ -21,8 +21,10 @@ def absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-#: The one-click unsubscribe link of an e-mail: it does not expire.
-UNSUBSCRIBE_LINK = SignedLink(UNSUBSCRIBE_SALT, {"o": int, "t": str})
+#: The one-click unsubscribe link of an e-mail: it never expires, deliberately. Any message
+#: the person kept must let them stop the next ones (RFC 8058), and all it can do is stop
+#: e-mails to the record it names.
+UNSUBSCRIBE_LINK = SignedLink(UNSUBSCRIBE_SALT, {"o": int, "t": str}, max_age=None)
 
 
 def unsubscribe_token(obj, topic):

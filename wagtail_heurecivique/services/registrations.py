@@ -1,8 +1,11 @@
 """Registrations to actions: confirmed by e-mail, within the places, with a waiting list.
 
 The action's row is locked for every change of places, so two people confirming the
-last place at once end with one registered and one on the waiting list.
+last place at once end with one registered and one on the waiting list. Once the action
+has started, its registrations no longer change through a link.
 """
+
+import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,7 @@ from django.utils.translation import gettext
 from wagtail_heurecivique.core.enums import RegistrationStatus
 from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.core.signals import (
     registration_confirmed,
     registration_promoted,
@@ -18,16 +22,32 @@ from wagtail_heurecivique.core.signals import (
 )
 from wagtail_heurecivique.core.tokens import SignedLink
 
-#: The links of a registration (confirm the place, cancel it).
-REGISTRATION_LINK = SignedLink("heurecivique.registration", {"r": int, "e": str})
+#: The link that confirms a registration, e-mailed when one registers: valid
+#: REGISTRATION_LINK_DAYS days (registering again sends a new one).
+REGISTRATION_CONFIRM_LINK = SignedLink(
+    "heurecivique.registration-confirm", {"r": int, "e": str},
+    max_age=lambda: datetime.timedelta(days=get_setting("REGISTRATION_LINK_DAYS")),
+)
+#: The link that frees a place (or leaves the waiting list), e-mailed with the place and
+#: shown in the volunteer space: it works until the action starts, which is checked when
+#: it is used; a year at most (actions are planned within the year, and the space always
+#: shows a fresh one).
+REGISTRATION_CANCEL_LINK = SignedLink(
+    "heurecivique.registration-cancel", {"r": int, "e": str}, max_age=datetime.timedelta(days=366),
+)
+#: The link each route of an action page reads: a confirmation link cancels nothing.
+LINKS = {"confirm_registration": REGISTRATION_CONFIRM_LINK, "cancel_registration": REGISTRATION_CANCEL_LINK}
+#: What ``confirm`` and ``cancel`` return once the action has started: nothing changed.
+STARTED = "started"
 
 
-def registration_token(registration):
-    return REGISTRATION_LINK.make(r=registration.pk, e=registration.email)
+def registration_token(registration, route):
+    return LINKS[route].make(r=registration.pk, e=registration.email)
 
 
-def registration_for_token(token, action):
-    data = REGISTRATION_LINK.read(token)
+def registration_for_token(token, action, route):
+    """The registration a link of ``route`` stands for; ``None`` if forged, expired or another route's."""
+    data = LINKS[route].read(token)
     if data is None:
         return None
     return Registration.objects.filter(pk=data["r"], email=data["e"], action=action).first()
@@ -64,8 +84,10 @@ def _locked(action_pk):
 
 @transaction.atomic
 def confirm(registration):
-    """A place if one is left, else the waiting list. Returns the status."""
+    """A place if one is left, else the waiting list. Returns the status, or ``STARTED``."""
     action = _locked(registration.action_id)
+    if action.is_past:
+        return STARTED
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != RegistrationStatus.PENDING:
         return registration.status
@@ -80,8 +102,11 @@ def confirm(registration):
 
 @transaction.atomic
 def cancel(registration, reason=None):
-    """Free the place; the first on the waiting list takes it and is told."""
+    """Free the place; the first on the waiting list takes it and is told. Returns the
+    status, or ``STARTED`` (nothing changed: the action has begun)."""
     action = _locked(registration.action_id)
+    if action.is_past:
+        return STARTED
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration.status

@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail_heurecivique.core.enums import ActionKind, RegistrationStatus
 from wagtail_heurecivique.core.language import PublicLanguagePageMixin
 from wagtail_heurecivique.services.registrations import (
+    STARTED,
     cancel,
     confirm,
     register,
@@ -135,7 +136,8 @@ class ActionPage(PublicFormPage):
         return context
 
     def link(self, route, registration):
-        return self.full_subpage_url(route, jeton=registration_token(registration))
+        """The e-mailed link of ``route`` (confirm or cancel) for ``registration``: each route's own."""
+        return self.full_subpage_url(route, jeton=registration_token(registration, route))
 
     def render_form(self, request, form, status=200, **extra):
         if self.is_past and form is not None:
@@ -149,16 +151,19 @@ class ActionPage(PublicFormPage):
         register(self, form.cleaned_data)
         return self.render_form(request, None, done=True)
 
-    def _registration_view(self, request, template, action):
-        registration = registration_for_token(request.GET.get("jeton", ""), self)
+    def _registration_view(self, request, route, template, action):
+        registration = registration_for_token(request.GET.get("jeton", ""), self, route)
         if registration is None:
-            return TemplateResponse(request, "wagtail_heurecivique/public/link_invalid.html", self.get_context(request),
-                                    status=400)
+            return TemplateResponse(request, "wagtail_heurecivique/pages/registration_link_invalid.html",
+                                    self.get_context(request), status=400)
         context = self.get_context(request)
         context["registration"] = registration
-        if request.method == "POST":
+        if not self.is_past and request.method == "POST":
             context["result"] = action(registration)
             registration.refresh_from_db()
+        if self.is_past or context.get("result") == STARTED:  # Gone: the action has begun, nothing changes
+            context["started"] = True
+            return TemplateResponse(request, template, context, status=410)
         return TemplateResponse(request, template, context)
 
     @path("agenda/", name="calendar")
@@ -167,8 +172,10 @@ class ActionPage(PublicFormPage):
 
     @path("inscription/confirmer/", name="confirm_registration")
     def confirm_view(self, request):
-        return self._registration_view(request, "wagtail_heurecivique/pages/registration_confirm.html", confirm)
+        return self._registration_view(request, "confirm_registration",
+                                       "wagtail_heurecivique/pages/registration_confirm.html", confirm)
 
     @path("inscription/annuler/", name="cancel_registration")
     def cancel_view(self, request):
-        return self._registration_view(request, "wagtail_heurecivique/pages/registration_cancel.html", cancel)
+        return self._registration_view(request, "cancel_registration",
+                                       "wagtail_heurecivique/pages/registration_cancel.html", cancel)

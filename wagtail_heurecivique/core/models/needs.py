@@ -187,6 +187,10 @@ class Proposal(models.Model):
         _("volunteer's rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("The volunteer's satisfaction, from 1 (poor) to 5 (excellent)."),
     )
+    # The planned date the volunteer said "it happened" (or not) about, through their link:
+    # once per date (a help put off to a new date is asked about again).
+    volunteer_reported_for = models.DateField(_("date of the help the volunteer reported on"), null=True, blank=True,
+                                              editable=False)
 
     commune_path = "need__commune"
     objects = ProposalQuerySet.as_manager()

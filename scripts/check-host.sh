@@ -12,7 +12,9 @@
 #
 # PY builds the wheel (unless HC_WHEEL names one); PYTHON is the Python the host runs on;
 # HC_PIP_CONSTRAINTS are the host's own requirements (default: whatever pip picks);
-# HC_HOST_WORK is the throwaway directory (venv, site, snapshots, e-mails).
+# HC_HOST_WORK is the throwaway directory (venv, site, snapshots, e-mails, and the Redis the
+# README's production settings use: redis-server must be installed; HC_REDIS_ROOT and
+# HC_REDIS_PORT may place it elsewhere).
 set -euo pipefail
 # A wheel given by the caller is found from where the caller stands.
 HC_WHEEL="${HC_WHEEL:+$(realpath "$HC_WHEEL")}"
@@ -53,6 +55,15 @@ VPY="$WORK/venv/bin/python"
 "$VPY" -m pip install --quiet "${HOST_REQUIREMENTS[@]}" wagtail 2> >(pip_noise)
 versions() { "$VPY" -c "import django, sys, wagtail; print('Python', sys.version.split()[0], '· Django', django.get_version(), '· Wagtail', wagtail.__version__)"; }
 versions | tee "$WORK/versions-before"
+
+# A Redis of its own: the README's production settings keep the rate limits and the
+# sessions there (REDIS_URL). HC_REDIS_ROOT and HC_REDIS_PORT may choose its directory and
+# port; it is stopped when this script ends, however it ends.
+export HC_REDIS_ROOT="${HC_REDIS_ROOT:-$WORK/redis}"
+export HC_REDIS_PORT="${HC_REDIS_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+trap '"$REPO/scripts/redis.sh" stop' EXIT
+trap 'exit 143' TERM INT
+eval "$("$REPO/scripts/redis.sh" start)"
 
 step "The host: wagtail start communesite site, made into the Mairie de Vernon's site"
 mkdir "$WORK/site"

@@ -2,7 +2,8 @@
 # Proof that the wheel alone works: build it, check what it carries, install it into a
 # clean virtualenv next to a stock `wagtail start` project, add the plugin with the README's
 # own blocks (scripts/hosts/commune_site/readme_steps.py), then migrate, set up, collect
-# the static files and pass `manage.py check --fail-level WARNING` in production settings.
+# the static files and pass `manage.py check --fail-level WARNING` in production settings
+# (with a Redis of its own, as those settings want: redis-server must be installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -33,6 +34,7 @@ required = [
     "wagtail_heurecivique/static/wagtail_heurecivique/css/public.css",
     "wagtail_heurecivique/static/wagtail_heurecivique/css/frame.css",
     "wagtail_heurecivique/templates/wagtail_heurecivique/public/frame.html",
+    "wagtail_heurecivique/static/wagtail_heurecivique/js/form-errors.js",
 ]
 missing = [name for name in required if name not in names]
 forbidden = [name for name in names if name.startswith(("tests/", "example_site/"))]
@@ -50,7 +52,16 @@ PYCODE
 
 "$PYTHON" -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install --quiet --upgrade pip
-"$WORK/venv/bin/pip" install --quiet "$wheel"
+# With the redis extra, as the README installs it (the Redis client of the shared cache).
+"$WORK/venv/bin/pip" install --quiet "$wheel[redis]"
+# A Redis of its own: the README's production settings keep the rate limits and the
+# sessions there (REDIS_URL). HC_REDIS_ROOT and HC_REDIS_PORT may choose its directory and
+# port; it is stopped when this script ends, however it ends.
+export HC_REDIS_ROOT="${HC_REDIS_ROOT:-$WORK/redis}"
+export HC_REDIS_PORT="${HC_REDIS_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+trap '"$REPO/scripts/redis.sh" stop' EXIT
+trap 'exit 143' TERM INT
+eval "$("$REPO/scripts/redis.sh" start)"
 cd "$WORK"
 mkdir site
 "$WORK/venv/bin/wagtail" start mysite site >/dev/null

@@ -32,7 +32,7 @@ def test_misconfigured_settings_module_is_reported_with_hints():
     assert "wagtail_heurecivique.E010" in output
     assert "wagtail_heurecivique.E011" in output and "'site/base.html', which cannot be found" in output
     assert "wagtail_heurecivique.E012" in output and "'de'" in output
-    for warning in ("W001", "W003", "W004", "W005", "W006"):
+    for warning in ("W001", "W003", "W004", "W005", "W006", "W007"):
         assert f"wagtail_heurecivique.{warning}" in output
     assert "HINT:" in output
 
@@ -146,8 +146,43 @@ def test_history_middleware_before_authentication_is_reported(settings):
         ({"EMAIL_FROM": None}, ["wagtail_heurecivique.E012"]),
         ({"BASE_TEMPLATE": "base.html", "EMAIL_SUBJECT_PREFIX": "[HC] "}, []),
         ({"PUBLIC_FORM_RATE_PER_IP": "often"}, ["wagtail_heurecivique.E009"]),
+        ({"TRUSTED_PROXY_HEADER": "HTTP_X_FORWARDED_FOR", "TRUSTED_PROXY_COUNT": 2}, []),
+        ({"TRUSTED_PROXY_HEADER": ""}, []),
+        ({"TRUSTED_PROXY_HEADER": "X-Forwarded-For"}, ["wagtail_heurecivique.E012"]),
+        ({"TRUSTED_PROXY_HEADER": True}, ["wagtail_heurecivique.E012"]),
+        ({"TRUSTED_PROXY_COUNT": 0}, ["wagtail_heurecivique.E007"]),
     ],
 )
 def test_plugin_settings_are_validated(value, ids):
     with override_settings(WAGTAIL_HEURECIVIQUE=value):
         assert [e.id for e in checks.check_settings(None)] == ids
+
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    "overrides,warned",
+    [
+        ({"CACHES": {"default": {"BACKEND": LOCMEM}}}, "keeps its counts in each server process"),
+        ({"CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}}, "keeps no count at all"),
+        ({"CACHES": {"default": {"BACKEND": LOCMEM}}, "DEBUG": True}, None),  # one runserver process
+        ({"CACHES": {"default": {"BACKEND": REDIS, "LOCATION": "redis://127.0.0.1:6379/0"}}}, None),
+        # django-ratelimit counts in the cache RATELIMIT_USE_CACHE names.
+        ({"CACHES": {"default": {"BACKEND": LOCMEM}, "shared": {"BACKEND": REDIS, "LOCATION": "redis://r:6379/0"}},
+          "RATELIMIT_USE_CACHE": "shared"}, None),
+        ({"CACHES": {"default": {"BACKEND": REDIS, "LOCATION": "redis://r:6379/0"}, "local": {"BACKEND": LOCMEM}},
+          "RATELIMIT_USE_CACHE": "local"}, "cache 'local'"),
+        ({"CACHES": {"default": {"BACKEND": LOCMEM}}, "RATELIMIT_ENABLE": False}, None),
+    ],
+)
+def test_rate_limits_counted_per_process_are_reported(overrides, warned):
+    with override_settings(**overrides):
+        errors = checks.check_rate_limit_cache(None)
+    if warned is None:
+        assert errors == []
+    else:
+        [warning] = errors
+        assert warning.id == "wagtail_heurecivique.W007" and warned in warning.msg
+        assert "RedisCache" in warning.hint and warning.level == 30  # a warning

@@ -114,3 +114,40 @@ def test_the_database_worker_sends_what_was_queued(proposal, django_capture_on_c
     ledger.refresh_from_db()
     assert ledger.status == NotificationStatus.SENT
     assert [m.to for m in mail.outbox] == [[proposal.volunteer.email]]
+
+
+class RefusingInbox(Inbox):
+    """A server that refuses the recipient, naming it, as real ones do."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+
+def test_a_refused_recipient_is_logged_by_the_ledger_row_never_by_address(proposal, django_capture_on_commit_callbacks,
+                                                                          caplog):
+    inbox, port = RefusingInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(**smtp_settings("127.0.0.1", port)), caplog.at_level("DEBUG"):
+            with django_capture_on_commit_callbacks(execute=True):
+                events.proposal_made(proposal, "http://testserver/heurecivique/proposition/abc/")
+    finally:
+        controller.stop()
+    ledger = Notification.objects.get()
+    address = proposal.volunteer.email
+    assert ledger.status == NotificationStatus.FAILED
+    assert address in ledger.error and "Recipient address rejected" in ledger.error  # the ledger keeps it all
+    [record] = [r for r in caplog.records if r.name == "wagtail_heurecivique.notifications.delivery"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == (
+        f"E-mail {ledger.pk} (proposal) failed: SMTPRecipientsRefused: "
+        "{'[address]': (550, b'5.1.1 <[address]>: Recipient address rejected: User unknown')}"
+    )
+    # No record of the site's loggers names the person, not the address nor the name (the
+    # test's own SMTP server, aiosmtpd, logs what it receives under "mail.log").
+    ours = [r for r in caplog.records if not r.name.startswith("mail.log")]
+    assert ours and {r.name for r in caplog.records} - {r.name for r in ours} <= {"mail.log"}
+    for text in (r.getMessage() for r in ours):
+        assert address not in text and address.split("@")[0] not in text
+        assert "Dupré" not in text and "Bérénice" not in text

@@ -40,7 +40,11 @@ TEXT_SETTINGS = {
     "BASE_TEMPLATE": "A template name, such as 'base.html'.",
     "EMAIL_FROM": "An address, such as \"L'Heure Civique <heurecivique@ville-exemple.fr>\", or ''.",
     "EMAIL_SUBJECT_PREFIX": "Some text, such as '[Heure Civique] ', or ''.",
+    "TRUSTED_PROXY_HEADER": "The header's name in request.META, such as 'HTTP_X_FORWARDED_FOR' "
+    "(not 'X-Forwarded-For'), or '' to count REMOTE_ADDR.",
 }
+#: What a request.META name of an HTTP header looks like.
+META_HEADER = re.compile(r"HTTP_[A-Z0-9_]+")
 
 HISTORY_MIDDLEWARE = "simple_history.middleware.HistoryRequestMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -145,7 +149,11 @@ def check_settings(app_configs, **kwargs):
                     )
                 )
         elif key in TEXT_SETTINGS:
-            if not isinstance(value, str) or (key == "LANGUAGE" and value.split("-")[0].lower() not in SPOKEN):
+            if (
+                not isinstance(value, str)
+                or (key == "LANGUAGE" and value.split("-")[0].lower() not in SPOKEN)
+                or (key == "TRUSTED_PROXY_HEADER" and value and not META_HEADER.fullmatch(value))
+            ):
                 errors.append(
                     checks.Error(
                         f"WAGTAIL_HEURECIVIQUE['{key}'] is invalid: {value!r}.",
@@ -331,6 +339,35 @@ def check_email_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+#: Caches that no other server process reads: a rate limit counted there is counted per process.
+PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each server process",
+    "django.core.cache.backends.dummy.DummyCache": "keeps no count at all",
+}
+
+
+@checks.register(checks.Tags.caches)
+def check_rate_limit_cache(app_configs, **kwargs):
+    """The public forms' rate limits need a cache every server process shares (not in DEBUG)."""
+    if settings.DEBUG or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return []
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    backend = (getattr(settings, "CACHES", {}) or {}).get(alias, {}).get("BACKEND", "")
+    if backend not in PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            f"The public forms' rate limits are counted in the cache '{alias}' ({backend}), which "
+            f"{PROCESS_CACHES[backend]}: with several server processes each counts alone, and the limits "
+            "per IP address and per e-mail address do not hold.",
+            hint='Use a cache every process shares, such as Redis: CACHES = {"default": {"BACKEND": '
+            '"django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}} '
+            '(pip install redis; see the README, "Production").',
+            id="wagtail_heurecivique.W007",
+        )
+    ]
 
 
 @checks.register(checks.Tags.security)

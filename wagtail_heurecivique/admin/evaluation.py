@@ -22,6 +22,7 @@ from wagtail.admin.widgets import AdminDateInput, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from wagtail_heurecivique.admin.charts import charts_from
+from wagtail_heurecivique.admin.spreadsheets import FormulaSafeExportMixin
 from wagtail_heurecivique.core.enums import (
     ActionKind,
     NeedStatus,
@@ -125,7 +126,7 @@ class EvaluationScopeMixin:
         return compute(communes, start, end, kind=kind)
 
 
-class EvaluationReportView(EvaluationScopeMixin, ReportView):
+class EvaluationReportView(EvaluationScopeMixin, FormulaSafeExportMixin, ReportView):
     page_title = _("Evaluation")
     header_icon = "doc-full"
     filterset_class = EvaluationFilterSet

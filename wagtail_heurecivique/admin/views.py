@@ -33,6 +33,7 @@ from wagtail_modeladmin.views import (
 
 from wagtail_heurecivique.admin.forms import DeletionReasonForm, LeaveRequestForm
 from wagtail_heurecivique.admin.provisioning import may_provision
+from wagtail_heurecivique.admin.spreadsheets import FormulaSafeExportMixin
 from wagtail_heurecivique.core.enums import (
     ConsentPurpose,
     ErasureRequestSource,
@@ -461,8 +462,8 @@ class VolunteerLeaveView(ScopedInstanceMixin, InstanceSpecificView):
         return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
 
 
-class HeureCiviqueIndexView(IndexView):
-    """Lists with declared filters only, and exports that read like the screens."""
+class HeureCiviqueIndexView(FormulaSafeExportMixin, IndexView):
+    """Lists with declared filters only, and exports that read like the screens (no formulas in CSV)."""
 
     def get_filters(self, request):
         # modeladmin would apply any other query parameter as a lookup on the scoped

@@ -28,6 +28,13 @@ DEFAULTS = {
     # Public forms: submissions allowed per IP address and per e-mail address (django-ratelimit rates).
     "PUBLIC_FORM_RATE_PER_IP": "20/h",
     "PUBLIC_FORM_RATE_PER_EMAIL": "5/h",
+    # Behind a reverse proxy: the request.META name of the header listing the addresses a
+    # request came through (such as "HTTP_X_FORWARDED_FOR"), read for the rate limits
+    # instead of REMOTE_ADDR; empty: REMOTE_ADDR. See protection.client_ip.
+    "TRUSTED_PROXY_HEADER": "",
+    # How many of the site's own proxies append to that header (the client's address is the
+    # entry the outermost one wrote).
+    "TRUSTED_PROXY_COUNT": 1,
     # Days a volunteer's e-mail confirmation link stays valid.
     "SIGNUP_LINK_DAYS": 7,
     # Days the link confirming a registration to an action stays valid.

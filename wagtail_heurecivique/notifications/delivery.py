@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import re
 from email.headerregistry import Address
 from email.utils import parseaddr
 
@@ -37,6 +38,15 @@ from wagtail_heurecivique.site.homes import CommuneHomePage
 from wagtail_heurecivique.site.pages import VolunteerSpacePage
 
 logger = logging.getLogger(__name__)
+
+#: An e-mail address inside an error message (an SMTP server's refusal names the recipient).
+ADDRESS = re.compile(r"[^\s<>()\[\]{},;:\"']+@[^\s<>()\[\]{},;:\"']+")
+
+
+def without_addresses(text):
+    """``text`` with every e-mail address in it replaced by ``[address]``."""
+    return ADDRESS.sub("[address]", text)
+
 
 #: The volunteer's preference that governs each kind (the others always go).
 VOLUNTEER_TOPIC = {
@@ -288,7 +298,12 @@ def deliver(notification_id):
             notification.status = NotificationStatus.SKIPPED
             notification.error = gettext("What the message was about no longer exists.")
         except Exception as error:  # any backend's failure: recorded, retried later
-            logger.warning("E-mail %s to %s failed: %s", notification.pk, notification.to, error)
+            # The ledger row's id, never the recipient: logs are read, kept and shipped far
+            # more widely than the ledger, which holds the whole error.
+            logger.warning(
+                "E-mail %s (%s) failed: %s: %s", notification.pk, notification.kind, type(error).__name__,
+                without_addresses(str(error))[:500],
+            )
             notification.status = NotificationStatus.FAILED
             notification.error = f"{type(error).__name__}: {error}"[:2000]
         else:

@@ -50,8 +50,13 @@ def realistic(tmp_path=None):
     }
 
 
+#: Set by the test run, not by a deployment (the browser tests allow Django's ORM beside
+#: Playwright's event loop): check --deploy rightly refuses it.
+TEST_RUN_ONLY = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run(args, env):
-    base = {k: v for k, v in os.environ.items() if k not in READ and k != "DJANGO_SETTINGS_MODULE"}
+    base = {k: v for k, v in os.environ.items() if k not in READ and k not in TEST_RUN_ONLY}
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
         env={**base, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": MODULE, **env},

@@ -11,7 +11,6 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from wagtail_heurecivique.admin.api import register_endpoints
 from wagtail_heurecivique.admin.bulk_actions import scoped_bulk_actions
 from wagtail_heurecivique.admin.commune_pages import CreateMissingPagesView, missing_pages_button
 from wagtail_heurecivique.admin.evaluation import (
@@ -164,6 +163,9 @@ def explorer_without_other_communes(parent_page, pages, request):
 # After Wagtail's images and documents apps have registered their own endpoints.
 @hooks.register("construct_admin_api", order=100)
 def scoped_admin_api(router):
+    # Imported here: Wagtail 8.1 has no admin API module to build on (nor calls this hook).
+    from wagtail_heurecivique.admin.api import register_endpoints
+
     register_endpoints(router)
 
 

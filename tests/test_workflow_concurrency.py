@@ -166,3 +166,30 @@ def test_a_double_click_on_the_signup_is_one_signup(wagtail_site, site_pages, se
     results = race(*[lambda: Client().post(url, SIGNUP).status_code for _ in range(20)])
     assert results == [200] * 20
     assert Volunteer.objects.filter(email="ines.roux@example.org").count() == 1
+
+
+def test_twenty_confirmations_for_the_last_place_at_once_give_it_once(wagtail_site, commune_a):
+    """Twenty people confirm their registration to an action with one place, at the same
+    instant, through their e-mailed links: one place taken, nineteen on the waiting list, no 500."""
+    import datetime
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from wagtail_heurecivique.core.enums import RegistrationStatus
+    from wagtail_heurecivique.models import ActionPage, Registration
+
+    from .builders import action, registrations
+
+    page = action(commune_a, "Goûter de quartier", timezone.now() + datetime.timedelta(days=7))
+    ActionPage.objects.filter(pk=page.pk).update(capacity=1)
+    page.refresh_from_db()
+    people = [f"Voisin {n}" for n in range(20)]
+    registrations(page, *people, status=RegistrationStatus.PENDING)
+    links = [urlsplit(page.link("confirm_registration", r)) for r in Registration.objects.filter(action=page)]
+    results = race(*[lambda link=link: Client().post(f"{link.path}?{link.query}").status_code for link in links])
+    assert results == [200] * 20
+    statuses = sorted(Registration.objects.filter(action=page).values_list("status", flat=True))
+    assert statuses.count(RegistrationStatus.REGISTERED) == 1
+    assert statuses.count(RegistrationStatus.WAITING) == 19

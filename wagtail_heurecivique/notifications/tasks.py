@@ -1,6 +1,8 @@
 """The e-mail task and the periodic e-mail jobs, for whichever task framework the Django version ships.
 
 Tasks take only JSON values (dates as ISO strings): the database backend stores them.
+The jobs import what they run when they run: ``notify()`` (``notifications/__init__``)
+enqueues ``send_notification``, so this module is imported by the ledger it serves.
 """
 
 try:  # Django 6.0 and later

@@ -107,7 +107,9 @@ class PersonChooser(BaseChooser):
         if queryset is None:
             return None
         try:
-            return queryset.select_related(*self.select_related).filter(pk=value).first()
+            if self.select_related:  # without names, select_related() would follow every relation
+                queryset = queryset.select_related(*self.select_related)
+            return queryset.filter(pk=value).first()
         except (TypeError, ValueError, ValidationError):
             return None
 
@@ -171,7 +173,9 @@ class PeopleListMixin(NoCreation):
     name_accessor = str
 
     def get_object_list(self):
-        return choosable(self.model_class, self.request).filter(**self.filters).select_related(*self.select_related)
+        queryset = choosable(self.model_class, self.request).filter(**self.filters)
+        # Without names, select_related() would follow every relation (and warns on Django 6.1).
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_filter_form_class(self):
         return type("PeopleSearchForm", (PeopleSearchForm,), {"search_fields": self.search_fields})

@@ -166,7 +166,7 @@ REDIS = "django.core.cache.backends.redis.RedisCache"
     "overrides,warned",
     [
         ({"CACHES": {"default": {"BACKEND": LOCMEM}}}, "keeps its counts in each server process"),
-        ({"CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}}, "keeps no count at all"),
+        ({"CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}}, "keeps no count at all: the limits per IP address and per e-mail address never apply"),
         ({"CACHES": {"default": {"BACKEND": LOCMEM}}, "DEBUG": True}, None),  # one runserver process
         ({"CACHES": {"default": {"BACKEND": REDIS, "LOCATION": "redis://127.0.0.1:6379/0"}}}, None),
         # django-ratelimit counts in the cache RATELIMIT_USE_CACHE names.

@@ -343,8 +343,10 @@ def check_email_settings(app_configs, **kwargs):
 
 #: Caches that no other server process reads: a rate limit counted there is counted per process.
 PROCESS_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each server process",
-    "django.core.cache.backends.dummy.DummyCache": "keeps no count at all",
+    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each server process: with several "
+    "processes each counts alone, and the limits per IP address and per e-mail address do not hold.",
+    "django.core.cache.backends.dummy.DummyCache": "keeps no count at all: the limits per IP address and per "
+    "e-mail address never apply.",
 }
 
 
@@ -360,8 +362,7 @@ def check_rate_limit_cache(app_configs, **kwargs):
     return [
         checks.Warning(
             f"The public forms' rate limits are counted in the cache '{alias}' ({backend}), which "
-            f"{PROCESS_CACHES[backend]}: with several server processes each counts alone, and the limits "
-            "per IP address and per e-mail address do not hold.",
+            f"{PROCESS_CACHES[backend]}",
             hint='Use a cache every process shares, such as Redis: CACHES = {"default": {"BACKEND": '
             '"django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}} '
             '(pip install redis; see the README, "Production").',

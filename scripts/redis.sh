@@ -27,9 +27,24 @@ start() {
 }
 
 stop() {
+    # Redis writes its log (and removes its pid file) while it shuts down: wait for it to be
+    # gone before removing its directory, or `rm -rf` races it ("Directory not empty").
     if [ -f "$ROOT/redis.pid" ]; then
-        kill "$(cat "$ROOT/redis.pid")" 2>/dev/null || true
+        local pid
+        pid="$(cat "$ROOT/redis.pid" 2>/dev/null || true)"
+        if [ -n "$pid" ]; then
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 100); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
     fi
+    for _ in 1 2 3; do
+        rm -rf "$ROOT" 2>/dev/null && break
+        sleep 0.2
+    done
     rm -rf "$ROOT"
 }
 

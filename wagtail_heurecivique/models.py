@@ -8,7 +8,13 @@ public import path for host sites and tests (``from wagtail_heurecivique.models 
 from wagtail_heurecivique.core.models.catalogue import Category, Skill
 from wagtail_heurecivique.core.models.communes import Commune, CommuneMembership
 from wagtail_heurecivique.core.models.consents import Consent
-from wagtail_heurecivique.core.models.needs import OPEN_NEED_STATUSES, HoursRecord, Need, Proposal
+from wagtail_heurecivique.core.models.needs import (
+    OPEN_NEED_STATUSES,
+    HoursRecord,
+    Need,
+    NeedReferenceCounter,
+    Proposal,
+)
 from wagtail_heurecivique.core.models.notifications import Notification
 from wagtail_heurecivique.core.models.people import Beneficiary, ErasureRequest, Partner, Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
@@ -42,6 +48,7 @@ __all__ = [
     "SuccessStoryIndexPage",
     "SuccessStoryPage",
     "Need",
+    "NeedReferenceCounter",
     "NeedReportPage",
     "Notification",
     "OPEN_NEED_STATUSES",

@@ -285,12 +285,12 @@ class NeedAdmin(HeureCiviqueModelAdmin):
     model = Need
     menu_icon = "help"
     menu_order = 500
-    list_display = ("title", "commune", "kind", "category", "urgency", "status", "created_at")
+    list_display = ("title", "reference", "commune", "kind", "category", "urgency", "status", "created_at")
     list_filter = (CommuneListFilter, "status", "kind", "urgency", "category", "source")
     list_select_related = ("commune", "category")
-    search_fields = ("title", "description", "place")
+    search_fields = ("reference", "title", "description", "place")
     list_export = (
-        "title", "commune", "kind", "category", "source", "urgency", "status",
+        "reference", "title", "commune", "kind", "category", "source", "urgency", "status",
         "wished_start", "wished_end", "estimated_minutes", "volunteers_wanted", "postcode", "created_at",
     )
     export_filename = "besoins"

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,55 @@ from wagtail_heurecivique.core.scoping import CommuneScopedQuerySet
 from wagtail_heurecivique.core.validators import validate_not_in_future, validate_postcode
 
 OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING, NeedStatus.PLANNED)
+
+
+class NeedReferenceCounter(models.Model):
+    """The last tracking number given to a need of a commune in a year.
+
+    References are numbered per commune and per year (``HC-92009-2026-0042``), so that a
+    reference tells nothing of the volume of other communes. The counter's row is locked
+    while a number is taken: two needs reported at once get two numbers, never the same.
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="heurecivique_need_reference_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, commune, year, count=1):
+        """The next ``count`` references of ``commune`` in ``year``; call it inside a transaction."""
+        counter, _created = cls.objects.select_for_update().get_or_create(commune=commune, year=year)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+        return [f"HC-{commune.insee_code}-{year}-{number:04d}" for number in range(first, counter.last + 1)]
+
+
+def _reference_year(need):
+    return timezone.localtime(need.created_at).year if need.created_at else timezone.localdate().year
+
+
+class NeedQuerySet(CommuneScopedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Numbers the needs without a reference too (``save`` is not called here)."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            pending = {}
+            for need in objs:
+                if not need.reference:
+                    pending.setdefault((need.commune, _reference_year(need)), []).append(need)
+            for (commune, year), needs in pending.items():
+                for need, reference in zip(needs, NeedReferenceCounter.take(commune, year, len(needs)), strict=True):
+                    need.reference = reference
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 @personal_data(
@@ -107,12 +156,16 @@ class Need(models.Model):
         _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.NEW, db_index=True
     )
     status_reason = models.TextField(_("reason for the status"), blank=True)
+    reference = models.CharField(
+        _("tracking reference"), max_length=32, unique=True, blank=True, editable=False,
+        help_text=_("Given when the need is recorded and sent to whoever reported it."),
+    )
     created_by = staff_user_field(_("created by"))
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     commune_path = "commune"
-    objects = CommuneScopedQuerySet.as_manager()
+    objects = NeedQuerySet.as_manager()
     history = history_records(m2m_fields=[skills], excluded_fields=["updated_at"])
 
     class Meta:
@@ -124,10 +177,18 @@ class Need(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def reference(self):
-        """The tracking reference given to whoever reported the need."""
-        return f"HC-{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else ""
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # The number and the need are written together: a need that fails to save
+        # leaves no number taken, and a number taken always belongs to a need.
+        with transaction.atomic(using=kwargs.get("using")):
+            [self.reference] = NeedReferenceCounter.take(self.commune, _reference_year(self))
+            try:
+                return super().save(*args, **kwargs)
+            except BaseException:
+                self.reference = ""
+                raise
 
     @property
     def is_open(self):

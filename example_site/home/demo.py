@@ -31,6 +31,7 @@ from wagtail_heurecivique.core.enums import (
     Weekday,
 )
 from wagtail_heurecivique.core.fields import action_kind_bit, mask_from_bits, slot_bit
+from wagtail_heurecivique.core.models.base import change_reason
 from wagtail_heurecivique.core.roles import ensure_groups, group
 from wagtail_heurecivique.models import (
     Beneficiary,
@@ -133,15 +134,18 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self):
-        ensure_groups()
-        ensure_moderation_workflow()
-        self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
-        coordinator = self._user("coordination", "Élise", "Fontaine")
-        coordinator.groups.add(group("coordinators"))
-        home = self.build_site()
-        self.skills = self._catalogue()
-        for spec in COMMUNES:
-            self._commune_pages(home, self._commune(spec))
+        # What the builder saves without naming a reason (a story's consent, what the workflows'
+        # steps write) is demo data too, and says so in its history.
+        with change_reason(REASON):
+            ensure_groups()
+            ensure_moderation_workflow()
+            self.admin = self._user("admin", "Admin", "Heure Civique", superuser=True)
+            coordinator = self._user("coordination", "Élise", "Fontaine")
+            coordinator.groups.add(group("coordinators"))
+            home = self.build_site()
+            self.skills = self._catalogue()
+            for spec in COMMUNES:
+                self._commune_pages(home, self._commune(spec))
         return {
             "communes": Commune.objects.count(),
             "volunteers": Volunteer.objects.count(),

@@ -10,8 +10,10 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wagtail_heurecivique.core.enums import NotificationStatus
+from wagtail_heurecivique.core.models.base import change_reason
 from wagtail_heurecivique.core.models.notifications import Notification
 from wagtail_heurecivique.notifications.tasks import send_notification
 
@@ -27,13 +29,14 @@ def notify(kind, *, key, to, commune, context, volunteer=None, user=None):
     """
     if not to:
         return None
-    notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "kind": kind, "to": to, "commune": commune, "context": context,
-            "volunteer": volunteer, "user": user,
-        },
-    )
+    with change_reason(gettext("E-mail queued")):
+        notification, created = Notification.objects.get_or_create(
+            key=key[:200],
+            defaults={
+                "kind": kind, "to": to, "commune": commune, "context": context,
+                "volunteer": volunteer, "user": user,
+            },
+        )
     if not created:
         return None
     transaction.on_commit(lambda: enqueue(notification.pk))

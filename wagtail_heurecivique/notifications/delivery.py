@@ -286,6 +286,7 @@ def deliver(notification_id):
         reason = _skip_reason(notification)
         if reason:
             notification.status, notification.error = NotificationStatus.SKIPPED, reason
+            notification._change_reason = gettext("Not sent — %(reason)s") % {"reason": reason}
             notification.save(update_fields=["status", "error"])
             return notification.status
         notification.attempts += 1
@@ -297,6 +298,7 @@ def deliver(notification_id):
         except ObjectDoesNotExist:
             notification.status = NotificationStatus.SKIPPED
             notification.error = gettext("What the message was about no longer exists.")
+            notification._change_reason = gettext("Not sent — %(reason)s") % {"reason": notification.error}
         except Exception as error:  # any backend's failure: recorded, retried later
             # The ledger row's id, never the recipient: logs are read, kept and shipped far
             # more widely than the ledger, which holds the whole error.
@@ -306,10 +308,14 @@ def deliver(notification_id):
             )
             notification.status = NotificationStatus.FAILED
             notification.error = f"{type(error).__name__}: {error}"[:2000]
+            notification._change_reason = gettext("Sending failed (attempt %(number)s)") % {
+                "number": notification.attempts
+            }
         else:
             notification.status = NotificationStatus.SENT
             notification.subject = message.subject[:255]
             notification.sent_at = timezone.now()
             notification.error = ""
+            notification._change_reason = gettext("E-mail sent")
         notification.save(update_fields=["status", "error", "attempts", "subject", "sent_at"])
         return notification.status

@@ -78,7 +78,9 @@ def sign_up(form, commune, charter_version, confirm_url_for):
         return existing
     form.save_m2m()
     for purpose in (ConsentPurpose.CHARTER, ConsentPurpose.DATA_PROCESSING):
-        Consent.objects.create(volunteer=volunteer, purpose=purpose, text_version=charter_version, given_at=now)
+        consent = Consent(volunteer=volunteer, purpose=purpose, text_version=charter_version, given_at=now)
+        consent._change_reason = gettext("Consent given on the public signup form")
+        consent.save()
     signup_requested.send(sender=Volunteer, volunteer=volunteer, confirm_url=confirm_url_for(volunteer), now=now)
     return volunteer
 
@@ -113,10 +115,12 @@ def report_need(form, commune):
     beneficiary.full_clean()
     beneficiary._change_reason = gettext("Reported on the public site")
     beneficiary.save()
-    Consent.objects.create(
+    consent = Consent(
         beneficiary=beneficiary, purpose=ConsentPurpose.DATA_PROCESSING, text_version="formulaire",
         given_by="" if data["for_self"] else data["reporter_name"][:150],
     )
+    consent._change_reason = gettext("Consent given on the need report form")
+    consent.save()
     category = data["category"]
     reporter = data["reporter_name"] + (f" ({data['structure']})" if referrer else "")
     need = Need(

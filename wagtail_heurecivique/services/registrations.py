@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from wagtail_heurecivique.core.enums import RegistrationStatus
+from wagtail_heurecivique.core.models.base import change_reason
 from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
 from wagtail_heurecivique.core.settings import get_setting
@@ -56,14 +57,15 @@ def registration_for_token(token, action, route):
 @transaction.atomic
 def register(action, data):
     """Record (or find) the registration and send the confirmation link: the same answer either way."""
-    registration, created = Registration.objects.get_or_create(
-        action=action, email=data["email"],
-        defaults={
-            "commune": action.commune,
-            "first_name": data["first_name"],
-            "volunteer": Volunteer.objects.filter(commune=action.commune, email=data["email"]).first(),
-        },
-    )
+    with change_reason(gettext("Registered on the action's page")):
+        registration, created = Registration.objects.get_or_create(
+            action=action, email=data["email"],
+            defaults={
+                "commune": action.commune,
+                "first_name": data["first_name"],
+                "volunteer": Volunteer.objects.filter(commune=action.commune, email=data["email"]).first(),
+            },
+        )
     if registration.status == RegistrationStatus.CANCELLED:
         registration.status = RegistrationStatus.PENDING
         registration._change_reason = gettext("Registered again on the action's page")

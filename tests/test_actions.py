@@ -271,6 +271,48 @@ def test_a_link_used_again_changes_nothing_more(commune_a, commit):
     assert history_rows() == rows and len(mail.outbox) == 1
 
 
+def test_the_cancellation_link_of_an_earlier_registration_does_not_cancel_the_next(commune_a, commit):
+    _index, [action] = make_actions(commune_a)
+    client = Client()
+    _confirm, first_cancel = registered(client, action, commit, "Inès", "ines@example.org")
+    commit(client.post, first_cancel)
+    _confirm, second_cancel = registered(client, action, commit, "Inès", "ines@example.org")
+    assert statuses() == {"Inès": RegistrationStatus.REGISTERED}
+    response = commit(client.post, first_cancel)  # an old e-mail, opened again
+    assert response.status_code == 400 and INVALID in response.content.decode()
+    assert statuses() == {"Inès": RegistrationStatus.REGISTERED}
+    assert commit(client.post, second_cancel).status_code == 200
+    assert statuses() == {"Inès": RegistrationStatus.CANCELLED}
+
+
+def test_the_links_do_not_carry_the_address(commune_a, commit):
+    """A signed value is only signed: whoever sees a link (a proxy's log) could read an address in it."""
+    import base64
+
+    _index, [action] = make_actions(commune_a)
+    client = Client()
+    links = registered(client, action, commit, "Inès", "ines.roux@example.org")
+    for link in links:
+        token = link.split("jeton=", 1)[1]
+        payload = token.split(":", 1)[0].lstrip(".")
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        if token.startswith("."):  # compressed by django.core.signing
+            import zlib
+
+            decoded = zlib.decompress(decoded)
+        assert b"ines" not in decoded.lower() and b"example" not in decoded, decoded
+
+
+def test_a_registration_link_made_for_another_address_is_refused(commune_a, commit):
+    _index, [action] = make_actions(commune_a)
+    client = Client()
+    register(client, action, commit, "Inès", "ines@example.org")
+    link = link_in(mail.outbox[-1], "inscription/confirmer")
+    Registration.objects.update(email="autre@example.org")  # corrected in the back office
+    response = commit(client.post, link)
+    assert response.status_code == 400 and statuses() == {"Inès": RegistrationStatus.PENDING}
+
+
 def test_once_the_action_has_started_its_links_change_nothing(commune_a, commit):
     _index, [action] = make_actions(commune_a, capacity=1)
     client = Client()

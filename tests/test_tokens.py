@@ -38,7 +38,7 @@ def test_every_kind_of_link_has_the_lifetime_decided_for_it():
 
 def test_a_salt_serves_one_kind_of_link():
     with pytest.raises(ValueError, match="already serves"):
-        SignedLink("heurecivique.registration-confirm", {"r": int, "e": str}, max_age=DAYS)
+        SignedLink("heurecivique.registration-confirm", {"r": int, "h": str}, max_age=DAYS)
     assert SignedLink.kinds["heurecivique.registration-confirm"] is wagtail_heurecivique.services.registrations.REGISTRATION_CONFIRM_LINK
     with pytest.raises(TypeError):
         SignedLink("heurecivique.test-no-lifetime", {"r": int})  # the lifetime has no default

@@ -9,14 +9,31 @@ was a 500).
 Every kind states its lifetime (``max_age`` has no default), and a salt serves one kind
 only: two kinds sharing one would read each other's tokens (``SignedLink.kinds`` lists
 them all, by salt).
+
+A signed value is signed, not hidden: anyone who sees the link (a proxy's log, a shared
+screen) can decode it. Links carry ids and fingerprints (``fingerprint``), never an e-mail address.
 """
 
 import datetime
 from collections.abc import Callable
 
 from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from wagtail_heurecivique.core.validators import is_pk
+
+
+def fingerprint(salt: str, *values) -> str:
+    """A short keyed digest of ``values``: ties a link to them without showing them.
+
+    A link carrying the fingerprint of an address and of the round it was made for is
+    refused once either changes (the address was corrected, the person registered again).
+    """
+    return salted_hmac(salt, "\x1f".join(str(v) for v in values), algorithm="sha256").hexdigest()[:24]
+
+
+def same_fingerprint(given: str, salt: str, *values) -> bool:
+    return constant_time_compare(given, fingerprint(salt, *values))
 
 
 def _holds(kind, value):

@@ -25,17 +25,17 @@ from wagtail_heurecivique.core.signals import (
     signup_requested,
     volunteer_confirmed,
 )
-from wagtail_heurecivique.core.tokens import SignedLink
+from wagtail_heurecivique.core.tokens import SignedLink, fingerprint, same_fingerprint
 
 #: The link that confirms a signup's address: valid SIGNUP_LINK_DAYS days.
 CONFIRM_LINK = SignedLink(
-    "heurecivique.signup-confirm", {"v": int, "e": str},
+    "heurecivique.signup-confirm", {"v": int, "h": str},
     max_age=lambda: datetime.timedelta(days=get_setting("SIGNUP_LINK_DAYS")),
 )
 
 
 def confirm_token(volunteer):
-    return CONFIRM_LINK.make(v=volunteer.pk, e=volunteer.email)
+    return CONFIRM_LINK.make(v=volunteer.pk, h=fingerprint(CONFIRM_LINK.salt, volunteer.email))
 
 
 def volunteer_for_token(token):
@@ -43,7 +43,10 @@ def volunteer_for_token(token):
     data = CONFIRM_LINK.read(token)
     if data is None:
         return None
-    return Volunteer.objects.select_related("commune").filter(pk=data["v"], email=data["e"]).first()
+    volunteer = Volunteer.objects.select_related("commune").filter(pk=data["v"]).first()
+    if volunteer is None or not same_fingerprint(data["h"], CONFIRM_LINK.salt, volunteer.email):
+        return None  # gone, or the address changed since the link was sent
+    return volunteer
 
 
 @transaction.atomic

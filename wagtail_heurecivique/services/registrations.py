@@ -21,12 +21,12 @@ from wagtail_heurecivique.core.signals import (
     registration_promoted,
     registration_requested,
 )
-from wagtail_heurecivique.core.tokens import SignedLink
+from wagtail_heurecivique.core.tokens import SignedLink, fingerprint, same_fingerprint
 
 #: The link that confirms a registration, e-mailed when one registers: valid
 #: REGISTRATION_LINK_DAYS days (registering again sends a new one).
 REGISTRATION_CONFIRM_LINK = SignedLink(
-    "heurecivique.registration-confirm", {"r": int, "e": str},
+    "heurecivique.registration-confirm", {"r": int, "h": str},
     max_age=lambda: datetime.timedelta(days=get_setting("REGISTRATION_LINK_DAYS")),
 )
 #: The link that frees a place (or leaves the waiting list), e-mailed with the place and
@@ -34,7 +34,7 @@ REGISTRATION_CONFIRM_LINK = SignedLink(
 #: it is used; a year at most (actions are planned within the year, and the space always
 #: shows a fresh one).
 REGISTRATION_CANCEL_LINK = SignedLink(
-    "heurecivique.registration-cancel", {"r": int, "e": str}, max_age=datetime.timedelta(days=366),
+    "heurecivique.registration-cancel", {"r": int, "h": str}, max_age=datetime.timedelta(days=366),
 )
 #: The link each route of an action page reads: a confirmation link cancels nothing.
 LINKS = {"confirm_registration": REGISTRATION_CONFIRM_LINK, "cancel_registration": REGISTRATION_CANCEL_LINK}
@@ -42,16 +42,31 @@ LINKS = {"confirm_registration": REGISTRATION_CONFIRM_LINK, "cancel_registration
 STARTED = "started"
 
 
+def _bound_to(registration, route):
+    """What a link of ``route`` is tied to: the address, and for a cancel link the round of
+    registration it was made in (its confirmation), so that the link of a registration one
+    cancelled does not cancel the registration one made again later."""
+    if route == "cancel_registration":
+        return (registration.email, registration.confirmed_at.isoformat() if registration.confirmed_at else "")
+    return (registration.email,)
+
+
 def registration_token(registration, route):
-    return LINKS[route].make(r=registration.pk, e=registration.email)
+    link = LINKS[route]
+    return link.make(r=registration.pk, h=fingerprint(link.salt, *_bound_to(registration, route)))
 
 
 def registration_for_token(token, action, route):
-    """The registration a link of ``route`` stands for; ``None`` if forged, expired or another route's."""
-    data = LINKS[route].read(token)
+    """The registration a link of ``route`` stands for; ``None`` if forged, expired, another
+    route's, or made for another address or an earlier registration."""
+    link = LINKS[route]
+    data = link.read(token)
     if data is None:
         return None
-    return Registration.objects.filter(pk=data["r"], email=data["e"], action=action).first()
+    registration = Registration.objects.filter(pk=data["r"], action=action).first()
+    if registration is None or not same_fingerprint(data["h"], link.salt, *_bound_to(registration, route)):
+        return None
+    return registration
 
 
 @transaction.atomic
@@ -68,6 +83,7 @@ def register(action, data):
         )
     if registration.status == RegistrationStatus.CANCELLED:
         registration.status = RegistrationStatus.PENDING
+        registration.confirmed_at = None  # a new round: the links of the last one no longer work
         registration._change_reason = gettext("Registered again on the action's page")
         registration.save()
     if registration.status == RegistrationStatus.PENDING:

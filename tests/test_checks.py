@@ -41,7 +41,7 @@ def test_the_example_site_passes_its_checks():
     for check in (
         checks.check_installed_apps, checks.check_middleware, checks.check_settings, checks.check_host_templates,
         checks.check_static_files, checks.check_urls, checks.check_base_template, checks.check_email_settings,
-        checks.check_page_search_scope,
+        checks.check_page_search_scope, checks.check_base_page_model, checks.check_api_v3_scope,
     ):
         assert check(None) == [], check.__name__
 
@@ -186,3 +186,63 @@ def test_rate_limits_counted_per_process_are_reported(overrides, warned):
         [warning] = errors
         assert warning.id == "wagtail_heurecivique.W007" and warned in warning.msg
         assert "RedisCache" in warning.hint and warning.level == 30  # a warning
+
+
+def _wagtail_8():
+    import wagtail
+
+    return wagtail.VERSION >= (8, 0)
+
+
+@pytest.mark.parametrize("model", ["home.BasePage", "wagtailcore.Page", None])
+def test_a_swapped_base_page_model_is_refused(model):
+    """Wagtail 8's WAGTAIL_PAGE_MODEL: the plugin's pages are built on wagtailcore.Page (7.4 has no such setting)."""
+    with override_settings(WAGTAIL_PAGE_MODEL=model):
+        errors = checks.check_base_page_model(None)
+    if model != "home.BasePage" or not _wagtail_8():
+        assert errors == []
+        return
+    [error] = errors
+    assert error.id == "wagtail_heurecivique.E013" and error.level == 40  # an error
+    assert "WAGTAIL_PAGE_MODEL is 'home.BasePage'" in error.msg and "not supported" in error.msg
+    assert "Remove WAGTAIL_PAGE_MODEL" in error.hint
+
+
+def _api_v3_warnings(**overrides):
+    with override_settings(**overrides):
+        return checks.check_api_v3_scope(None)
+
+
+def test_wagtail_api_v3_app_is_reported_unless_acknowledged(monkeypatch):
+    # The app as if it were in INSTALLED_APPS: overriding that setting repopulates the app
+    # registry, and wagtail.contrib.redirects' ready() then mounts its router on the v3 API twice.
+    from django.apps import apps
+
+    is_installed = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "wagtail.api.v3" or is_installed(name))
+    [warning] = _api_v3_warnings()
+    assert warning.id == "wagtail_heurecivique.W008" and warning.level == 30  # a warning
+    assert "'wagtail.api.v3' is in INSTALLED_APPS" in warning.msg and "pages of every commune" in warning.msg
+    assert '"UNSCOPED_API_V3": True' in warning.hint
+    assert _api_v3_warnings(WAGTAIL_HEURECIVIQUE={"UNSCOPED_API_V3": True}) == []
+
+
+def test_wagtail_api_v3_urls_are_reported_unless_acknowledged():
+    if not _wagtail_8():
+        pytest.skip("Wagtail 7.4 has no API v3")
+    [warning] = _api_v3_warnings(ROOT_URLCONF="tests.urls_with_api_v3")
+    assert warning.id == "wagtail_heurecivique.W008"
+    assert "its URLs are included (namespace 'wagtailapi_v3')" in warning.msg
+    assert _api_v3_warnings(ROOT_URLCONF="tests.urls_with_api_v3", WAGTAIL_HEURECIVIQUE={"UNSCOPED_API_V3": True}) == []
+
+
+def test_without_api_v3_nothing_is_reported():
+    assert _api_v3_warnings() == []
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_the_api_v3_acknowledgement_is_true_or_false(value):
+    with override_settings(WAGTAIL_HEURECIVIQUE={"UNSCOPED_API_V3": value}):
+        errors = checks.check_settings(None)
+    assert [e.id for e in errors] == ["wagtail_heurecivique.E014"]
+    assert "must be True or False" in errors[0].msg

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode, ExtendsNode
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
 from django.utils.module_loading import import_string
 
 from wagtail_heurecivique.core.language import SPOKEN
@@ -146,6 +146,15 @@ def check_settings(app_configs, **kwargs):
                         f"WAGTAIL_HEURECIVIQUE['{key}'] is invalid: {' '.join(error.messages)}",
                         hint=f"The default is {DEFAULTS[key]}.",
                         id="wagtail_heurecivique.E008",
+                    )
+                )
+        elif isinstance(DEFAULTS[key], bool):
+            if not isinstance(value, bool):
+                errors.append(
+                    checks.Error(
+                        f"WAGTAIL_HEURECIVIQUE['{key}'] must be True or False, not {value!r}.",
+                        hint=f"The default is {DEFAULTS[key]}.",
+                        id="wagtail_heurecivique.E014",
                     )
                 )
         elif key in TEXT_SETTINGS:
@@ -386,5 +395,77 @@ def check_page_search_scope(app_configs, **kwargs):
             "every commune's pages, draft success stories included, to the editors of any one commune.",
             hint="Remove the setting (Wagtail's default is True) on a site that hosts several communes.",
             id="wagtail_heurecivique.W006",
+        )
+    ]
+
+
+@checks.register(checks.Tags.models)
+def check_base_page_model(app_configs, **kwargs):
+    """Wagtail 8's swappable base page model (``WAGTAIL_PAGE_MODEL``) is not supported.
+
+    The plugin's page models subclass ``wagtail.models.Page``, its migrations point at
+    ``wagtailcore.Page`` (they are made on Wagtail 7.4, which has no swappable page), and Wagtail
+    says a reusable app's ``Page`` subclasses cannot follow a swapped base. Refused plainly here
+    rather than failing later in the migrations or the page tree.
+    """
+    from wagtail.models import Page
+
+    setting = getattr(Page._meta, "swappable", None)  # "WAGTAIL_PAGE_MODEL" from Wagtail 8.0; none on 7.4
+    if not setting:
+        return []
+    swapped = getattr(settings, setting, None)
+    if not swapped or swapped.lower() == "wagtailcore.page":
+        return []
+    return [
+        checks.Error(
+            f"{setting} is {swapped!r}: the plugin's page models (the communes' homes, forms, actions "
+            "and success stories) and their migrations are built on Wagtail's own wagtailcore.Page, "
+            "so a site with a custom base page model is not supported.",
+            hint=f"Remove {setting} (Wagtail's default base page), or install the plugin on a site whose "
+            "pages use wagtailcore.Page.",
+            id="wagtail_heurecivique.E013",
+        )
+    ]
+
+
+#: Wagtail's API v3 (8.0 and later): its app, and the URL namespace its NinjaAPI is included under.
+API_V3_APP = "wagtail.api.v3"
+API_V3_NAMESPACE = "wagtailapi_v3"
+
+
+def _api_v3_served():
+    """How the host serves Wagtail's API v3, or None: its app installed, its URLs included."""
+    ways = []
+    if apps.is_installed(API_V3_APP):
+        ways.append(f"'{API_V3_APP}' is in INSTALLED_APPS")
+    try:
+        namespaces = get_resolver().namespace_dict
+    except Exception:  # a broken URLconf: Django's own checks report it
+        namespaces = {}
+    if API_V3_NAMESPACE in namespaces:
+        ways.append(f"its URLs are included (namespace '{API_V3_NAMESPACE}')")
+    return " and ".join(ways) or None
+
+
+@checks.register(checks.Tags.security)
+def check_api_v3_scope(app_configs, **kwargs):
+    """Wagtail's API v3 lists pages by Wagtail's own rules, not by the plugin's commune scoping.
+
+    The plugin scopes the page layer per commune in the admin (its chooser, explorer and
+    admin API endpoints: ``admin/api.py``, ``site/page_scoping.py``, ``site/media_scoping.py``);
+    the v3 endpoints (``/pages/``, their revisions and workflow actions, ``/sites/``) are not
+    among them.
+    """
+    how = _api_v3_served()
+    if how is None or get_setting("UNSCOPED_API_V3") is True:
+        return []
+    return [
+        checks.Warning(
+            f"Wagtail's API v3 is enabled ({how}): it would serve the pages of every commune, and "
+            "the images their API fields name, without the plugin's per-commune scoping — an editor "
+            "of one commune, or an API token of theirs, would read the other communes' pages.",
+            hint=f"Remove '{API_V3_APP}' and its URLs if the site does not need them, or set "
+            'WAGTAIL_HEURECIVIQUE = {"UNSCOPED_API_V3": True} to say the site serves it knowingly.',
+            id="wagtail_heurecivique.W008",
         )
     ]

@@ -47,6 +47,9 @@ DEFAULTS = {
     "ONBOARDING_MAX_ATTEMPTS": 3,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
+    # True: the site serves Wagtail's API v3 (wagtail.api.v3) knowing that it lists the pages of
+    # every commune, which the plugin does not scope there (system check W008 is then silent).
+    "UNSCOPED_API_V3": False,
     # Weight of each matching criterion (0 to 10); a commune may override any of them.
     "MATCHING_WEIGHTS": {
         "skills": 3,

@@ -111,3 +111,20 @@ def test_exports_read_like_the_screens(client, commune_a, referent_a):
     response = client.get(VOLUNTEERS.index_url + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "volontaires.xlsx" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_emptied_matching_weights_are_saved_as_defaults(client, commune_a, coordinator):
+    client.force_login(coordinator)
+    data = {
+        "name": commune_a.name, "insee_code": commune_a.insee_code, "departement": "92", "postcodes": "92270",
+        "monthly_solicitation_cap": 2, "sla_days": 7, "proposal_expiry_hours": 72, "charter_version": "1", "is_active": "on",
+        "matching_weights": "",
+    }
+    response = client.post(AdminURLHelper(Commune).get_action_url("edit", commune_a.pk), data)
+    assert response.status_code == 302
+    commune_a.refresh_from_db()
+    assert commune_a.matching_weights == {}
+    response = client.post(AdminURLHelper(Commune).get_action_url("edit", commune_a.pk), {**data, "matching_weights": '{"vitesse": 3}'})
+    assert response.status_code == 200
+    assert "Critères inconnus : vitesse." in response.content.decode()

@@ -8,6 +8,8 @@ import io
 
 import openpyxl
 import pytest
+from django.test import Client
+from wagtail.models import ModelLogEntry
 from wagtail_modeladmin.helpers import AdminURLHelper
 
 from wagtail_heurecivique.models import (
@@ -23,11 +25,13 @@ from wagtail_heurecivique.models import (
 )
 
 from . import factories
+from .builders import volunteer_form
 
 MARK = "Zéphyrine"  # appears in the text of every commune-A record
 
 DATA_MODELS = [Volunteer, Beneficiary, Partner, Need, Proposal, HoursRecord, Consent]
 INSTANCE_ACTIONS = ["inspect", "edit", "delete", "history"]
+VOLUNTEERS = AdminURLHelper(Volunteer)
 
 
 @pytest.fixture
@@ -185,3 +189,38 @@ def test_list_query_count_does_not_grow_with_rows(client, commune_a, referent_a,
     with django_assert_max_num_queries(25):
         response = client.get(AdminURLHelper(Need).index_url)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_undeclared_lookups_cannot_probe_other_communes(client, commune_a, commune_b, referent_a):
+    commune_a.neighbour_communes.add(commune_b)
+    factories.volunteer(commune_a)
+    factories.volunteer(commune_b, last_name="Zorglub")
+    client.force_login(referent_a)
+    for query in (
+        "commune__neighbour_communes__volunteers__last_name__startswith=Zorg",
+        "commune__memberships__user__email__startswith=a",
+        "foo=1",
+        "commune=abc",
+        f"commune={commune_b.pk}",
+    ):
+        response = client.get(f"{VOLUNTEERS.index_url}?{query}")
+        assert response.status_code == 400, query
+        assert client.get(f"{VOLUNTEERS.index_url}?{query}&export=csv").status_code == 400, query
+    for query in ("status__exact=active", f"commune={commune_a.pk}", "q=Durand", "p=1", "o=1"):
+        assert client.get(f"{VOLUNTEERS.index_url}?{query}").status_code == 200, query
+
+
+@pytest.mark.django_db
+def test_back_office_writes_no_unscoped_wagtail_log_entries(client, commune_a, commune_b, referent_a, referent_b):
+    client.force_login(referent_b)
+    client.post(VOLUNTEERS.create_url, volunteer_form(commune_b, postcode="95260", first_name="Hiddenname"))
+    volunteer = Volunteer.objects.get()
+    client.post(VOLUNTEERS.get_action_url("edit", volunteer.pk), volunteer_form(commune_b, postcode="95260", status="active"))
+    client.post(VOLUNTEERS.get_action_url("delete", volunteer.pk), {"reason": "Doublon"})
+    assert not Volunteer.objects.exists()
+    assert not ModelLogEntry.objects.exists()
+    assert Volunteer.history.count() == 3  # the audit trail is simple-history's
+    other = Client()  # a browser of its own: referent B's flash messages stay in B's cookies
+    other.force_login(referent_a)
+    assert "Hiddenname" not in other.get("/admin/reports/site-history/").content.decode()

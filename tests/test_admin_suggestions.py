@@ -4,9 +4,10 @@ import pytest
 from wagtail_modeladmin.helpers import AdminURLHelper
 
 from wagtail_heurecivique.core.enums import ActionKind
-from wagtail_heurecivique.models import Need, Proposal, Skill
+from wagtail_heurecivique.models import Need, Proposal, Skill, Volunteer
 
 from . import factories
+from .workflow_helpers import Desk, received
 
 NEEDS = AdminURLHelper(Need)
 
@@ -50,3 +51,25 @@ def test_suggestions_are_scoped_and_permission_checked(client, referent_b, coord
     assert client.post(url, {"volunteer": 1}).status_code == 404
     client.force_login(coordinator)  # reads everything, proposes nothing
     assert client.get(url).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_neighbouring_communes_volunteer_can_be_proposed(client, commune_a, commune_b, referent_a):
+    commune_a.neighbour_communes.add(commune_b)
+    category = factories.category()
+    skill = Skill.objects.create(name="Courses", slug="courses", category=category)
+    need = factories.need(commune_a, category=category, kind=ActionKind.INTERPERSONAL)
+    need.skills.set([skill])
+    neighbour = factories.volunteer(commune_b, last_name="Voisin")
+    neighbour.skills.set([skill])
+    url = AdminURLHelper(Need).get_action_url("suggestions", need.pk)
+    client.force_login(referent_a)
+    content = client.get(url).content.decode()
+    assert "Voisin" in content
+    assert AdminURLHelper(Volunteer).get_action_url("inspect", neighbour.pk) not in content
+    received(need)
+    desk = Desk(referent_a)
+    desk.qualify(need)
+    response = desk.propose(need, neighbour)
+    assert response.status_code == 302
+    assert Proposal.objects.get().volunteer == neighbour

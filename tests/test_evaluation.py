@@ -204,3 +204,17 @@ def test_coordinator_filters_by_departement(client, dataset, commune_b, coordina
     response = client.get(URL, period(departement="13"))  # not one of the choices
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_extreme_evaluation_periods_are_refused_in_french(client, referent_a):
+    client.force_login(referent_a)
+    out_of_range, too_long = "Choisissez une date entre 2000 et 2100.", "dix ans au plus"
+    cases = [({"start": "0001-01-01"}, out_of_range), ({"end": "9999-12-31"}, out_of_range),
+             ({"start": "1990-01-01", "end": "2026-01-01"}, out_of_range),
+             ({"start": "2001-01-01", "end": "2026-01-01"}, too_long)]
+    for params, message in cases:
+        for name in ("heurecivique_evaluation", "heurecivique_evaluation_print"):
+            response = client.get(reverse(name), params)
+            assert response.status_code == 200, (name, params)
+            assert message in response.content.decode(), (name, params)

@@ -5,7 +5,7 @@ from wagtail_modeladmin.helpers import AdminURLHelper
 
 from wagtail_heurecivique.core.fields import slot_bit
 from wagtail_heurecivique.core.roles import group
-from wagtail_heurecivique.models import Beneficiary, Skill, Volunteer
+from wagtail_heurecivique.models import Beneficiary, Need, Partner, Skill, Volunteer
 
 from . import factories
 from .builders import volunteer_form
@@ -152,3 +152,14 @@ def test_saving_an_untouched_form_writes_no_history_row(client, commune_a, refer
     response = client.post(VOLUNTEERS.get_action_url("edit", volunteer.pk), volunteer_form(commune_a))
     assert response.status_code == 302
     assert volunteer.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_optional_links_protect_instead_of_clearing_without_history(client, commune_a, referent_a):
+    partner = factories.partner(commune_a)
+    factories.need(commune_a, referrer=partner)
+    client.force_login(referent_a)
+    response = client.post(AdminURLHelper(Partner).get_action_url("delete", partner.pk), {"reason": "Fermé"})
+    assert response.status_code == 200  # the page lists what still points at it
+    assert Partner.objects.filter(pk=partner.pk).exists()
+    assert Need.objects.get().referrer == partner

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from wagtail_heurecivique.core.enums import ActionKind
+from wagtail_heurecivique.core.enums import ActionKind, VolunteerStatus
 from wagtail_heurecivique.models import Commune
 from wagtail_heurecivique.reporting.indicators import compute, suppress_small_counts
 
@@ -92,3 +92,14 @@ def test_kind_filter(dataset):
 
 def test_small_counts_are_suppressed_in_public_figures():
     assert [suppress_small_counts(v) for v in (0, 1, 4, 5, 12, 2.5)] == [0, "< 5", "< 5", 5, 12, 2.5]
+
+
+@pytest.mark.django_db
+def test_kept_monthly_hour_counts_only_active_volunteers(commune_a):
+    active = factories.volunteer(commune_a)
+    left = factories.volunteer(commune_a, status=VolunteerStatus.LEFT)
+    today = datetime.date.today()
+    for volunteer in (active, left):
+        factories.hours(volunteer, date=today, minutes=60)
+    rows = {r.key: r.value for r in compute(Commune.objects.filter(pk=commune_a.pk), today.replace(day=1), today)}
+    assert rows["kept_monthly_hour"] == 100.0

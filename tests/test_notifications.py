@@ -244,7 +244,7 @@ def test_the_monthly_message_once_per_volunteer_and_month(commune_a, commit):
 
     from wagtail_heurecivique.models import HoursRecord, VolunteerSpacePage
 
-    from .test_actions import make_actions
+    from .builders import make_actions
 
     index, [action] = make_actions(commune_a, start=timezone.now() + dt.timedelta(hours=2))
     space = index.get_parent().add_child(instance=VolunteerSpacePage(title="Mon espace", slug="mon-espace"))
@@ -296,7 +296,7 @@ def test_quarterly_volunteers_hear_in_january_april_july_october_about_the_quart
     from wagtail_heurecivique.core.enums import MessageFrequency
     from wagtail_heurecivique.models import HoursRecord
 
-    from .test_actions import make_actions
+    from .builders import make_actions
 
     year = timezone.localdate().year + 1  # a quarter wholly ahead: its actions are all to come
     index, _ = make_actions(commune_a, start=_at(year, 4, 2))

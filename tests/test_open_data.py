@@ -55,7 +55,7 @@ def test_actions_held_are_published_and_their_participants_suppressed_below_five
 
     from django.utils import timezone
 
-    from .test_indicators import action, registrations
+    from .builders import action, registrations
 
     last_week = timezone.now() - datetime.timedelta(days=7)
     registrations(action(commune_a, "Nettoyage des berges", last_week), "Ana", "Zoé")

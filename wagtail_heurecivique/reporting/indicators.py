@@ -10,8 +10,8 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Left, Length, Lower, TruncMonth
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Length, Lower, Substr, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -83,17 +83,21 @@ def _months(start, end):
 def held_actions(communes, begin, finish, now=None):
     """The live actions of ``communes`` that started from ``begin`` to before ``finish``, and are past.
 
-    An action belongs to the commune of the home page two levels up (home, actions,
-    action): the page tree is the truth, ``Registration.commune`` being empty on the
-    registrations made before it existed. One query, whatever the number of communes.
+    An action belongs to the commune of the home page above it, at whatever depth the host
+    placed that home: the page tree is the truth, ``Registration.commune`` being empty on the
+    registrations made before it existed. A home is above an action when its path begins
+    the action's (``Substr`` of the action's path to the home's length, as in
+    ``page_scoping``); the homes are few, found by their commune's index. One query, whatever
+    the number of communes.
     """
     now = now or timezone.now()
-    homes = CommuneHomePage.objects.filter(commune__in=communes).order_by().values("path")
+    home_above = CommuneHomePage.objects.filter(
+        commune__in=communes, path=Substr(OuterRef("path"), 1, Length("path"))
+    )
     return (
         ActionPage.objects.live()
         .filter(start__gte=begin, start__lt=min(finish, now))
-        .alias(home_path=Left("path", Length("path") - 2 * ActionPage.steplen))
-        .filter(home_path__in=homes)
+        .filter(Exists(home_above))
         .order_by()  # pages come ordered by path, which would split the GROUP BYs below
     )
 

@@ -26,21 +26,23 @@ from wagtail_heurecivique.site.blocks import BodyBlock
 from wagtail_heurecivique.site.calendar import calendar_response
 from wagtail_heurecivique.site.forms import RegistrationForm
 from wagtail_heurecivique.site.page_forms import CommunePageForm
-from wagtail_heurecivique.site.pages import PublicFormPage
+from wagtail_heurecivique.site.pages import CommunePageMixin, PublicFormPage
 
 
-class ActionIndexPage(PublicLanguagePageMixin, Page):
+class ActionIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
     """The commune's actions: the upcoming ones, the plan by month, and the archive."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
     parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
     subpage_types = ["wagtail_heurecivique.ActionPage"]
     max_count_per_parent = 1
-    template = "wagtail_heurecivique/pages/action_index_page.html"
 
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    template = "wagtail_heurecivique/pages/action_index_page.html"
 
     class Meta:
         verbose_name = _("actions")
@@ -103,23 +105,27 @@ class ActionPage(PublicFormPage):
         FieldPanel("thank_you_text"),
     ]
     base_form_class = CommunePageForm
-    parent_page_types = ["wagtail_heurecivique.ActionIndexPage"]
-    max_count_per_parent = None
-    template = "wagtail_heurecivique/pages/action_page.html"
-    rate_group = "registration"
 
     search_fields = PublicFormPage.search_fields + [
         index.SearchField("place"),
+        index.AutocompleteField("place"),  # the admin's page search autocompletes
+        index.SearchField("recurrence"),
         index.SearchField("description"),
         index.FilterField("kind"),
+        index.FilterField("category"),
         index.FilterField("start"),
     ]
+
+    parent_page_types = ["wagtail_heurecivique.ActionIndexPage"]
+    max_count_per_parent = None
+
+    template = "wagtail_heurecivique/pages/action_page.html"
+    rate_group = "registration"
 
     class Meta:
         verbose_name = _("action")
 
-    @property
-    def form_class(self):
+    def get_form_class(self):
         return RegistrationForm
 
     @property
@@ -145,11 +151,15 @@ class ActionPage(PublicFormPage):
             extra.setdefault("closed", True)
         return super().render_form(request, form, status=status, **extra)
 
-    def handle(self, request, form):
+    def process_form_submission(self, form):
         if self.is_past:
+            return None  # the action has begun: nothing recorded
+        return register(self, form.cleaned_data)
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        if form_submission is None:  # refused: the action had begun
             return self.render_form(request, None, status=400, closed=True)
-        register(self, form.cleaned_data)
-        return self.render_form(request, None, done=True)
+        return super().render_landing_page(request, form_submission, *args, **kwargs)
 
     def _registration_view(self, request, route, template, action):
         registration = registration_for_token(request.GET.get("jeton", ""), self, route)

@@ -32,6 +32,18 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("commune"), FieldPanel("mayor_call"), FieldPanel("body")]
     base_form_class = CommuneHomePageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("mayor_call"),
+        index.SearchField("body"),
+        index.FilterField("commune"),
+    ]
+
+    # No ``parent_page_types``: a host puts its communes' homes where its own tree wants them,
+    # under page models the plugin cannot name (the tree's root for a site of their own, the
+    # host's home page, a "Communes" page, each language's home of a multilingual site).
+    # ``can_exist_under`` refuses only the plugin's own pages: no home inside another
+    # commune's pages, which would make a page of two communes.
     subpage_types = [
         "wagtail_heurecivique.VolunteerSignupPage",
         "wagtail_heurecivique.NeedReportPage",
@@ -41,10 +53,20 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
     ]
     template = "wagtail_heurecivique/pages/commune_home_page.html"
 
-    search_fields = Page.search_fields + [index.SearchField("mayor_call"), index.SearchField("body")]
-
     class Meta:
         verbose_name = _("Heure Civique home of a commune")
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        """Anywhere in the host's tree but under a page of the plugin (a home included).
+
+        Wagtail asks it before adding (the admin's page types, ``can_create_at``, the
+        provisioning) and before moving a page (``can_move_to``).
+        """
+        parent_class = parent.specific_class
+        if parent_class is None or parent_class._meta.app_label == cls._meta.app_label:
+            return False
+        return super().can_exist_under(parent)
 
     def clean(self):
         super().clean()

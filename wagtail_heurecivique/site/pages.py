@@ -33,11 +33,33 @@ from wagtail_heurecivique.site.page_forms import CommunePageForm
 from wagtail_heurecivique.site.protection import over_limit
 
 
-class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
+class CommunePageMixin:
+    """A page below a commune's home: its ``commune`` is that home's, at whatever depth the
+    host placed the home (one indexed query on the ancestors' paths, once per page object)."""
+
+    @cached_property
+    def commune(self):
+        return Commune.objects.of_page(self)
+
+
+class PublicFormPage(CommunePageMixin, PublicLanguagePageMixin, RoutablePageMixin, Page):
     """A page holding one of the public forms, placed under a commune's home.
 
-    A subclass gives its ``form_class``, its ``rate_group`` (rate limits) and
-    ``handle(request, form)``, called with a valid form from a person, not a robot.
+    Its hooks bear the names of Wagtail's ``FormMixin`` (``wagtail.contrib.forms.models``),
+    without inheriting it (the mixin builds its form from form-field models; these forms are
+    written in ``site/forms.py``). A subclass gives:
+
+    - ``get_form_class()``: the form; ``get_form(*args, **kwargs)`` builds it (no ``page`` or
+      ``user`` keyword: these forms take none);
+    - ``process_form_submission(form)``: what a valid form from a person, not a robot, records;
+      it returns what was recorded (FormMixin's "form submission");
+    - ``render_landing_page(request, form_submission=None)``: the answer after sending;
+    - ``rate_group``: its rate limits (``protection.over_limit``).
+
+    FormMixin's ``serve`` (the form shown on GET, sent on POST) is ``index_route``, the view of
+    the page's own URL: ``serve`` stays the page's entry, where ``PublicLanguagePageMixin``
+    sets the language and ``RoutablePageMixin`` dispatches the page's other routes (a
+    confirmation link, the volunteer's space).
     """
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
@@ -45,21 +67,17 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
 
     # Its texts' links: to pages the editor may link to (``page_forms.ChosenReferencesMixin``).
     base_form_class = CommunePageForm
-    parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
-    form_class = None
-    rate_group = None
 
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
+    parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    rate_group = None
+
     class Meta:
         abstract = True
-
-    @cached_property
-    def commune(self):
-        """The commune of the home above, however deep: looked up once per page object."""
-        return Commune.objects.of_page(self)
 
     def full_subpage_url(self, route, **query):
         """The absolute URL of one of the page's routes, for an e-mail: on the page's own site
@@ -72,11 +90,25 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
         context.update(form=form, **extra)
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
+    def get_form_class(self):
+        raise NotImplementedError
+
+    def get_form(self, *args, **kwargs):
+        return self.get_form_class()(*args, **kwargs)
+
+    def process_form_submission(self, form):
+        raise NotImplementedError
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        return self.render_form(request, None, done=True)
+
     @path("")
-    def form_view(self, request):
+    def index_route(self, request, *args, **kwargs):
+        """FormMixin's ``serve`` at the page's own URL, with the robots, the rate limits and the
+        models' own rules between a valid form and what it records."""
         if request.method != "POST":
-            return self.render_form(request, self.form_class())
-        form = self.form_class(request.POST)
+            return self.render_form(request, self.get_form())
+        form = self.get_form(request.POST)
         if form.is_robot():  # the same answer as a real success, and nothing recorded
             return self.render_form(request, None, done=True)
         if not form.is_valid():
@@ -86,10 +118,12 @@ class PublicFormPage(PublicLanguagePageMixin, RoutablePageMixin, Page):
             form.add_error(None, gettext("Too many submissions in a short time. Please try again in an hour."))
             return self.render_form(request, form, status=429)
         try:
-            return self.handle(request, form)
+            form_submission = self.process_form_submission(form)
+            return self.render_landing_page(request, form_submission)
         except ValidationError as error:
             # A rule of the models that the form could not check (the transaction of
-            # ``handle`` is rolled back): the form again, as typed, with what to correct.
+            # ``process_form_submission`` is rolled back): the form again, as typed, with what
+            # to correct.
             for message in error.messages:
                 form.add_error(None, message)
             return self.render_form(request, form, status=400)
@@ -104,14 +138,16 @@ class VolunteerSignupPage(PublicFormPage):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("charter"), FieldPanel("thank_you_text")]
+
+    search_fields = PublicFormPage.search_fields + [index.SearchField("charter")]
+
     template = "wagtail_heurecivique/pages/volunteer_signup_page.html"
     rate_group = "signup"
 
     class Meta:
         verbose_name = _("volunteer signup page")
 
-    @property
-    def form_class(self):
+    def get_form_class(self):
         return VolunteerSignupForm
 
     @property
@@ -119,13 +155,12 @@ class VolunteerSignupPage(PublicFormPage):
         """The commune's charter version and the page revision that holds its text."""
         return f"{self.commune.charter_version}/r{self.live_revision_id or 0}"[:20]
 
-    def handle(self, request, form):
+    def process_form_submission(self, form):
         def confirm_url_for(volunteer):
             # The token in the query string: Wagtail's page URLs take only letters, digits, - and _.
             return self.full_subpage_url("confirm", jeton=intake.confirm_token(volunteer))
 
-        intake.sign_up(form, self.commune, self.charter_version, confirm_url_for)
-        return self.render_form(request, None, done=True)
+        return intake.sign_up(form, self.commune, self.charter_version, confirm_url_for)
 
     @path("confirmer/", name="confirm")
     def confirm_view(self, request):
@@ -154,13 +189,14 @@ class NeedReportPage(PublicFormPage):
     class Meta:
         verbose_name = _("need report page")
 
-    @property
-    def form_class(self):
+    def get_form_class(self):
         return NeedReportForm
 
-    def handle(self, request, form):
-        need = intake.report_need(form, self.commune)
-        return self.render_form(request, None, done=True, reference=need.reference)
+    def process_form_submission(self, form):
+        return intake.report_need(form, self.commune)
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        return self.render_form(request, None, done=True, reference=form_submission.reference)
 
 
 class VolunteerSpacePage(PublicFormPage):
@@ -179,8 +215,7 @@ class VolunteerSpacePage(PublicFormPage):
     class Meta:
         verbose_name = _("volunteer space page")
 
-    @property
-    def form_class(self):
+    def get_form_class(self):
         return SpaceLinkForm
 
     def serve(self, request, *args, **kwargs):
@@ -200,18 +235,19 @@ class VolunteerSpacePage(PublicFormPage):
         context.update(extra)
         return TemplateResponse(request, f"wagtail_heurecivique/pages/{template}", context, status=status)
 
-    def handle(self, request, form):
+    def process_form_submission(self, form):
         def link_for(volunteer):
             return self.full_subpage_url("enter", jeton=membership.space_token(volunteer))
 
-        membership.send_link(self.commune, form.cleaned_data["email"], link_for)
-        return self.render_form(request, None, done=True)
+        # The same answer whether the address is a volunteer's or not.
+        return membership.send_link(self.commune, form.cleaned_data["email"], link_for)
 
     @path("")
-    def form_view(self, request):
+    def index_route(self, request, *args, **kwargs):
+        """The space when it is open in this browser; otherwise the form that e-mails its link."""
         volunteer = self._volunteer(request)
         if volunteer is None:
-            return super().form_view(request)
+            return super().index_route(request, *args, **kwargs)
         return self.dashboard(request, volunteer)
 
     def dashboard(self, request, volunteer, pause_form=None, status=200):

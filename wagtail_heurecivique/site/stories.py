@@ -30,22 +30,25 @@ from wagtail_heurecivique.site.blocks import StoryBlock
 from wagtail_heurecivique.site.choosers import beneficiary_chooser, registration_chooser, volunteer_chooser
 from wagtail_heurecivique.site.page_forms import CommunePageForm
 from wagtail_heurecivique.site.page_scoping import commune_id_above
+from wagtail_heurecivique.site.pages import CommunePageMixin
 from wagtail_heurecivique.site.panels import ConsentStatusPanel
 
 
-class SuccessStoryIndexPage(PublicLanguagePageMixin, Page):
+class SuccessStoryIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
     """The commune's successes; the moderation workflow applies to every story below."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     base_form_class = CommunePageForm
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
     parent_page_types = ["wagtail_heurecivique.CommuneHomePage"]
     subpage_types = ["wagtail_heurecivique.SuccessStoryPage"]
     max_count_per_parent = 1
-    template = "wagtail_heurecivique/pages/success_story_index_page.html"
 
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    template = "wagtail_heurecivique/pages/success_story_index_page.html"
 
     class Meta:
         verbose_name = _("success stories")
@@ -85,11 +88,19 @@ class SuccessStoryPage(PublicLanguagePageMixin, Page):
                     help_text=_("Everyone the story names or shows: each needs a recorded consent.")),
     ]
     base_form_class = CommunePageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.AutocompleteField("summary"),  # the admin's page search autocompletes
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+
     parent_page_types = ["wagtail_heurecivique.SuccessStoryIndexPage"]
     subpage_types = []
-    template = "wagtail_heurecivique/pages/success_story_page.html"
 
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body"), index.FilterField("date")]
+    template = "wagtail_heurecivique/pages/success_story_page.html"
 
     class Meta:
         verbose_name = _("success story")

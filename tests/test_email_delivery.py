@@ -64,7 +64,7 @@ def proposal(commune_a):
     beneficiary = factories.beneficiary(commune_a)
     need = factories.need(commune_a, category=category, beneficiary=beneficiary,
                           title="Lecture du courrier à Mme Bérénice Élise", description="Lire et répondre à deux lettres.",
-                          status="matching")
+                          status="awaiting_answers")
     volunteer = factories.volunteer(commune_a, first_name="Inès", last_name="Dupré")
     return factories.proposal(need, volunteer)
 

@@ -48,9 +48,9 @@ def test_accepted_then_done(commune_a, referent_a):
     received(need)
     desk = Desk(referent_a)
     assert desk.qualify(need).status_code == 302
-    assert need.status == NeedStatus.QUALIFIED
+    assert need.status == NeedStatus.TO_MATCH
     assert desk.propose(need, first, second).status_code == 302
-    assert need.status == NeedStatus.MATCHING
+    assert need.status == NeedStatus.AWAITING_ANSWERS
     p1, p2 = Proposal.objects.get(volunteer=first), Proposal.objects.get(volunteer=second)
     assert p1.score is not None and p1.proposed_by == referent_a
 
@@ -132,7 +132,7 @@ def test_declined_then_matched_again_with_who_declined(commune_a, referent_a):
     desk.propose(need, first)
     assert answer(Proposal.objects.get(volunteer=first), "decline").status_code == 200
     need.refresh_from_db()
-    assert need.status == NeedStatus.QUALIFIED
+    assert need.status == NeedStatus.TO_MATCH
     page = desk.client.get(desk.task_url(need, "match")).content.decode() if desk.claim(need, "match") else ""
     assert "Bénévole0" in page and "Décliné" in page
     assert f'value="{first.pk}"' not in page  # never proposed twice
@@ -156,7 +156,7 @@ def test_an_unanswered_proposal_expires_back_to_matching(commune_a, referent_a):
     proposal.refresh_from_db()
     need.refresh_from_db()
     assert proposal.status == ProposalStatus.EXPIRED
-    assert need.status == NeedStatus.QUALIFIED
+    assert need.status == NeedStatus.TO_MATCH
     assert proposal.history.filter(history_change_reason__contains="expiré").count() == 1
     assert trail(need).count("match") == 2
     late = answer(proposal, "accept")
@@ -172,7 +172,7 @@ def test_no_show_goes_back_to_matching(commune_a, referent_a):
     answer(Proposal.objects.get(), "accept")
     response = desk.do(need, "follow_up", {"outcome": "no_show", "comment": "Personne n'est venu."})
     assert response.status_code == 302
-    assert need.status == NeedStatus.QUALIFIED
+    assert need.status == NeedStatus.TO_MATCH
     assert Proposal.objects.get().status == ProposalStatus.NO_SHOW
     assert trail(need)[-2:] == ["follow_up", "match"]
 
@@ -366,7 +366,7 @@ def test_a_forged_or_ineligible_volunteer_is_refused(commune_a, commune_b, refer
     assert response.status_code == 400
     content = response.content.decode()
     assert "Sélectionnez un choix valide" in content and "La date prévue ne peut pas être passée." in content
-    assert not Proposal.objects.exists() and need.status == NeedStatus.QUALIFIED
+    assert not Proposal.objects.exists() and need.status == NeedStatus.TO_MATCH
     assert desk.propose(need).status_code == 400  # nobody chosen
     assert desk.propose(need, first).status_code == 302
 
@@ -380,7 +380,7 @@ def test_going_ahead_with_the_volunteers_who_accepted(commune_a, referent_a):
     answer(Proposal.objects.get(volunteer=first), "accept")
     answer(Proposal.objects.get(volunteer=second), "decline")
     need.refresh_from_db()
-    assert need.status == NeedStatus.QUALIFIED
+    assert need.status == NeedStatus.TO_MATCH
     desk.claim(need, "match")
     assert "Continuer avec le volontaire qui a accepté" in desk.client.get(desk.task_url(need, "match")).content.decode()
     assert desk.do(need, "match", {"proceed": "on"}).status_code == 302
@@ -425,7 +425,7 @@ def test_a_closed_need_s_leftover_task_cannot_reopen_it(commune_a, referent_a):
 
 def test_needs_recorded_before_the_workflow_get_their_handling(commune_a):
     fresh = factories.need(commune_a)
-    matching = factories.need(commune_a, status=NeedStatus.MATCHING)
+    matching = factories.need(commune_a, status=NeedStatus.AWAITING_ANSWERS)
     closed = factories.need(commune_a, status=NeedStatus.DONE)
     call_command("heurecivique_start_processes")
     call_command("heurecivique_start_processes")
@@ -613,12 +613,12 @@ def test_a_volunteer_who_leaves_after_accepting_is_no_longer_counted(commune_a, 
     desk.propose(need, first, second)
     answer(Proposal.objects.get(volunteer=first), "accept")
     need.refresh_from_db()
-    assert need.status == NeedStatus.MATCHING  # one accepted, the other still asked
+    assert need.status == NeedStatus.AWAITING_ANSWERS  # one accepted, the other still asked
     leave(first)
     need.refresh_from_db()
     assert Proposal.objects.get(volunteer=first).status == ProposalStatus.CANCELLED
-    assert need.status == NeedStatus.MATCHING
+    assert need.status == NeedStatus.AWAITING_ANSWERS
     # The other declines: nobody accepted any more, the need goes back to proposing.
     answer(Proposal.objects.get(volunteer=second), "decline")
     need.refresh_from_db()
-    assert need.status == NeedStatus.QUALIFIED and open_task(need, "match")
+    assert need.status == NeedStatus.TO_MATCH and open_task(need, "match")

@@ -75,7 +75,7 @@ def test_expiry_enqueued_twice_expires_once(commune_a, referent_a, commit):
         enqueue(commit, "heurecivique_expire_proposals")
     proposal.refresh_from_db()
     need.refresh_from_db()
-    assert (proposal.status, need.status) == (ProposalStatus.EXPIRED, "qualified")
+    assert (proposal.status, need.status) == (ProposalStatus.EXPIRED, "to_match")
     assert proposal.history.filter(status=ProposalStatus.EXPIRED).count() == 1
 
 

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wagtail_heurecivique.core.enums import NeedStatus
+
 
 class QualifyDecision(models.TextChoices):
     ACCEPT = "accept", _("Accept: look for volunteers")
@@ -33,11 +35,8 @@ class FollowUpOutcome(models.TextChoices):
     REMATCH = "rematch", _("Look for other volunteers")
 
 
-class Outcome(models.TextChoices):
-    DONE = "done", pgettext_lazy("process outcome", "Done")
-    REFUSED = "refused", pgettext_lazy("process outcome", "Refused")
-    REDIRECTED = "redirected", pgettext_lazy("process outcome", "Redirected")
-    CANCELLED = "cancelled", pgettext_lazy("process outcome", "Cancelled")
+#: How a need's handling ended: the need's own closing status, stored with the same value.
+NEED_OUTCOMES = (NeedStatus.DONE, NeedStatus.REFUSED, NeedStatus.REDIRECTED, NeedStatus.CANCELLED)
 
 
 class InterviewChannel(models.TextChoices):

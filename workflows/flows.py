@@ -67,7 +67,7 @@ class NeedFlow(flow.Flow):
     check_qualification = (
         flow.Switch()
         .Annotation(title=_("Qualified?"))
-        .Case(this.match, status_is(NeedStatus.QUALIFIED))
+        .Case(this.match, status_is(NeedStatus.TO_MATCH))
         .Case(this.redirected, status_is(NeedStatus.REDIRECTED))
         .Default(this.refused)
     )

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
-from .enums import InstitutionalService, OnboardingOutcome, Outcome, RefusalReason
+from .enums import NEED_OUTCOMES, InstitutionalService, OnboardingOutcome, RefusalReason
 
 
 class NeedProcess(Process):
@@ -16,7 +16,9 @@ class NeedProcess(Process):
         on_delete=models.PROTECT,
         related_name="process",
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=[(status.value, status.label) for status in NEED_OUTCOMES], blank=True
+    )
     refusal_reason = models.CharField(_("reason for refusal"), max_length=30, choices=RefusalReason.choices, blank=True)
     redirected_to = models.CharField(
         _("redirected to"), max_length=30, choices=InstitutionalService.choices, blank=True

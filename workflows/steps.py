@@ -26,7 +26,7 @@ from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.matching.engine import propose, suggest
 from wagtail_heurecivique.notifications import events
 
-from .enums import FollowUpOutcome, InterviewDecision, OnboardingOutcome, Outcome, QualifyDecision
+from .enums import FollowUpOutcome, InterviewDecision, OnboardingOutcome, QualifyDecision
 from .links import answer_url
 from .models import NeedProcess, OnboardingProcess, TaskDeadline
 
@@ -123,13 +123,13 @@ def qualify(need: Need, process: NeedProcess, user, *, decision: str, category: 
     """The référent's qualification: to be proposed to volunteers, refused, or redirected."""
     need.category, need.urgency, need.volunteers_wanted = category, urgency, volunteers_wanted
     if decision == QualifyDecision.ACCEPT:
-        record(need, gettext("Qualified: to be proposed to volunteers"), user=user, status=NeedStatus.QUALIFIED)
+        record(need, gettext("Qualified: to be proposed to volunteers"), user=user, status=NeedStatus.TO_MATCH)
         return
     if decision == QualifyDecision.REFUSE:
-        process.refusal_reason, process.outcome = refusal_reason, Outcome.REFUSED
+        process.refusal_reason, process.outcome = refusal_reason, NeedStatus.REFUSED
         status, label = NeedStatus.REFUSED, process.get_refusal_reason_display()
     else:
-        process.redirected_to, process.outcome = redirected_to, Outcome.REDIRECTED
+        process.redirected_to, process.outcome = redirected_to, NeedStatus.REDIRECTED
         status, label = NeedStatus.REDIRECTED, process.get_redirected_to_display()
     record(need, f"{label} — {message}", user=user, status=status, status_reason=message)
 
@@ -149,7 +149,7 @@ def propose_to(need: Need, user, volunteer_ids, planned_date: datetime.date | No
     record(
         need,
         gettext("Proposed to %(count)s volunteer(s); waiting for their answers") % {"count": len(volunteer_ids)},
-        user=user, status=NeedStatus.MATCHING, planned_date=planned_date or need.planned_date,
+        user=user, status=NeedStatus.AWAITING_ANSWERS, planned_date=planned_date or need.planned_date,
     )
     return list(current.values())
 
@@ -160,7 +160,7 @@ def go_ahead(need: Need, user, planned_date: datetime.date | None) -> None:
     record(
         need,
         gettext("Goes ahead with the %(count)s volunteer(s) who accepted") % {"count": accepted},
-        user=user, status=NeedStatus.MATCHING, volunteers_wanted=accepted,
+        user=user, status=NeedStatus.AWAITING_ANSWERS, volunteers_wanted=accepted,
         planned_date=planned_date or need.planned_date,
     )
 
@@ -193,7 +193,7 @@ def follow_up(need: Need, process: NeedProcess, user, *, outcome: str, present=(
             hours.full_clean()
             record(hours, gettext("Hours counted at the follow-up"), user=user)
             events.help_given(proposal, hours.minutes)
-        process.outcome = Outcome.DONE
+        process.outcome = NeedStatus.DONE
         record(need, gettext("Help given: closed"), user=user, status=NeedStatus.DONE)
     elif outcome == FollowUpOutcome.NEW_DATE:
         record(need, gettext("Postponed to %(date)s") % {"date": new_date.strftime("%d/%m/%Y")},
@@ -204,7 +204,7 @@ def follow_up(need: Need, process: NeedProcess, user, *, outcome: str, present=(
         for proposal in accepted:
             record(proposal, label, user=user, status=status)
         record(need, gettext("Back to matching: %(why)s") % {"why": label}, user=user,
-               status=NeedStatus.QUALIFIED, planned_date=None)
+               status=NeedStatus.TO_MATCH, planned_date=None)
 
 
 def cancel(process: NeedProcess, user, reason: str) -> bool:
@@ -219,7 +219,7 @@ def cancel(process: NeedProcess, user, reason: str) -> bool:
         for proposal in need.proposals.filter(status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)):
             record(proposal, gettext("The need was cancelled: %(reason)s") % {"reason": reason}, user=user,
                    status=ProposalStatus.CANCELLED)
-        NeedProcess.objects.filter(pk=process.pk).update(outcome=Outcome.CANCELLED)
+        NeedProcess.objects.filter(pk=process.pk).update(outcome=NeedStatus.CANCELLED)
         record(need, reason, user=user, status=NeedStatus.CANCELLED, status_reason=reason)
         return True
 
@@ -272,7 +272,7 @@ def answer(proposal: Proposal, accept: bool, now: datetime.datetime | None = Non
             settle(need)
             return Answer.DECLINED
         accepted = need.proposals.filter(status=ProposalStatus.ACCEPTED).count()
-        if need.status != NeedStatus.MATCHING or accepted >= need.volunteers_wanted:
+        if need.status != NeedStatus.AWAITING_ANSWERS or accepted >= need.volunteers_wanted:
             record(
                 proposal, gettext("Accepted after the need was filled: no longer needed"),
                 status=ProposalStatus.CANCELLED, answered_at=now,
@@ -349,7 +349,7 @@ def settle(need: Need) -> None:
             need,
             gettext("%(accepted)s of %(wanted)s volunteers accepted and nobody else is asked: back to matching")
             % {"accepted": accepted, "wanted": need.volunteers_wanted},
-            status=NeedStatus.QUALIFIED,
+            status=NeedStatus.TO_MATCH,
         )
     else:
         return
@@ -406,7 +406,7 @@ def withdraw_volunteer(volunteer: Volunteer, user=None) -> None:
                 settle(need)
             elif proposal.status == ProposalStatus.ACCEPTED:
                 record(proposal, left, user=user, status=ProposalStatus.CANCELLED)
-                if need.status == NeedStatus.MATCHING:
+                if need.status == NeedStatus.AWAITING_ANSWERS:
                     settle(need)
                 elif need.status == NeedStatus.PLANNED:
                     record(need, gettext("%(volunteer)s left the programme: their help is cancelled, "

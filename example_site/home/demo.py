@@ -51,7 +51,7 @@ from wagtail_heurecivique.notifications import events
 from wagtail_heurecivique.services.catalogue import CATALOGUE as DEFAULT_CATALOGUE
 from wagtail_heurecivique.services.catalogue import load_default_catalogue
 from workflows import flows, links, steps
-from workflows.enums import Outcome
+from workflows.enums import NEED_OUTCOMES
 from workflows.flows import NeedFlow
 from workflows.models import NeedProcess, OnboardingProcess, TaskDeadline
 
@@ -111,8 +111,8 @@ NEEDS = [
 ]
 
 STATUS_CYCLE = [
-    NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING, NeedStatus.PLANNED, NeedStatus.DONE,
-    NeedStatus.NEW, NeedStatus.MATCHING, NeedStatus.CLOSED, NeedStatus.REFUSED, NeedStatus.QUALIFIED,
+    NeedStatus.NEW, NeedStatus.TO_MATCH, NeedStatus.AWAITING_ANSWERS, NeedStatus.PLANNED, NeedStatus.DONE,
+    NeedStatus.NEW, NeedStatus.AWAITING_ANSWERS, NeedStatus.DONE, NeedStatus.REFUSED, NeedStatus.TO_MATCH,
     NeedStatus.DONE, NeedStatus.CANCELLED, NeedStatus.REDIRECTED,
 ]
 
@@ -387,17 +387,16 @@ class DemoBuilder:
         final = need.status
         path = {
             NeedStatus.NEW: [],
-            NeedStatus.QUALIFIED: [("qualify", NeedStatus.QUALIFIED)],
+            NeedStatus.TO_MATCH: [("qualify", NeedStatus.TO_MATCH)],
             NeedStatus.REFUSED: [("qualify", NeedStatus.REFUSED)],
             NeedStatus.REDIRECTED: [("qualify", NeedStatus.REDIRECTED)],
-            NeedStatus.CANCELLED: [("qualify", NeedStatus.QUALIFIED)],
-            NeedStatus.MATCHING: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING)],
-            NeedStatus.PLANNED: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING),
+            NeedStatus.CANCELLED: [("qualify", NeedStatus.TO_MATCH)],
+            NeedStatus.AWAITING_ANSWERS: [("qualify", NeedStatus.TO_MATCH), ("match", NeedStatus.AWAITING_ANSWERS)],
+            NeedStatus.PLANNED: [("qualify", NeedStatus.TO_MATCH), ("match", NeedStatus.AWAITING_ANSWERS),
                                  ("await_answers", NeedStatus.PLANNED)],
-            NeedStatus.DONE: [("qualify", NeedStatus.QUALIFIED), ("match", NeedStatus.MATCHING),
+            NeedStatus.DONE: [("qualify", NeedStatus.TO_MATCH), ("match", NeedStatus.AWAITING_ANSWERS),
                               ("await_answers", NeedStatus.PLANNED), ("follow_up", NeedStatus.DONE)],
         }
-        path[NeedStatus.CLOSED] = path[NeedStatus.DONE]
         Need.objects.filter(pk=need.pk).update(status=NeedStatus.NEW)
         flows.start(need, user=referent)
         for step, status in path[final]:
@@ -414,10 +413,8 @@ class DemoBuilder:
             steps.cancel(need.process, referent, need.status_reason or "Annulé à la demande de la personne.")
             return
         Need.objects.filter(pk=need.pk).update(status=final)
-        outcomes = {NeedStatus.DONE: Outcome.DONE, NeedStatus.CLOSED: Outcome.DONE, NeedStatus.REFUSED: Outcome.REFUSED,
-                    NeedStatus.REDIRECTED: Outcome.REDIRECTED}
-        if final in outcomes:
-            NeedProcess.objects.filter(need=need).update(outcome=outcomes[final])
+        if final in NEED_OUTCOMES:
+            NeedProcess.objects.filter(need=need).update(outcome=final)
         open_task = Task.objects.filter(process=need.process, flow_task_type="HUMAN", status=STATUS.NEW).first()
         if open_task and assign:
             open_task.flow_task.activation_class(open_task).assign(referent)
@@ -509,7 +506,7 @@ class DemoBuilder:
         if existing:
             return existing
         status = STATUS_CYCLE[index % len(STATUS_CYCLE)]
-        past = status in (NeedStatus.DONE, NeedStatus.CLOSED)
+        past = status == NeedStatus.DONE
         start = self.today + datetime.timedelta(days=(-20 if past else 3 + index))
         need = _save(
             Need(
@@ -549,10 +546,9 @@ class DemoBuilder:
     def _proposals_and_hours(self, needs, volunteers, referent):
         active = [v for v in volunteers if v.status == VolunteerStatus.ACTIVE]
         wanted = {
-            NeedStatus.MATCHING: ProposalStatus.PROPOSED,
+            NeedStatus.AWAITING_ANSWERS: ProposalStatus.PROPOSED,
             NeedStatus.PLANNED: ProposalStatus.ACCEPTED,
             NeedStatus.DONE: ProposalStatus.DONE,
-            NeedStatus.CLOSED: ProposalStatus.DONE,
         }
         existing = set(Proposal.objects.filter(need__in=needs).values_list("need_id", "volunteer_id"))
         new_proposals = []

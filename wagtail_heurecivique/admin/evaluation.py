@@ -227,7 +227,7 @@ class EvaluationPanel(Component):
             or 0
         )
         open_needs = Need.objects.filter(
-            commune__in=communes, status__in=(NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING)
+            commune__in=communes, status__in=(NeedStatus.NEW, NeedStatus.TO_MATCH, NeedStatus.AWAITING_ANSWERS)
         ).count()
         waiting = Proposal.objects.filter(need__commune__in=communes, status=ProposalStatus.PROPOSED).count()
         actions = held_actions(communes, *period_bounds(month_start, today)).aggregate(

@@ -8,7 +8,6 @@ from django.utils.translation import pgettext_lazy
 class MembershipRole(models.TextChoices):
     REFERENT = "referent", _("Référent")
     EDITOR = "editor", _("Editor / moderator")
-    REFERRER = "referrer", _("Referrer")
 
 
 class ActionKind(models.TextChoices):
@@ -62,12 +61,15 @@ class Urgency(models.IntegerChoices):
 
 
 class NeedStatus(models.TextChoices):
+    """Where a need stands. The last four close it; they are also its handling's outcome."""
+
     NEW = "new", pgettext_lazy("need status", "New")
-    QUALIFIED = "qualified", pgettext_lazy("need status", "Qualified")
-    MATCHING = "matching", pgettext_lazy("need status", "Matching")
+    # Accepted at qualification (or back from a proposal nobody took): volunteers to be found.
+    TO_MATCH = "to_match", pgettext_lazy("need status", "To be matched")
+    # Proposed to volunteers, whose answers are awaited.
+    AWAITING_ANSWERS = "awaiting_answers", pgettext_lazy("need status", "Awaiting answers")
     PLANNED = "planned", pgettext_lazy("need status", "Planned")
     DONE = "done", pgettext_lazy("need status", "Done")
-    CLOSED = "closed", pgettext_lazy("need status", "Closed")
     REFUSED = "refused", pgettext_lazy("need status", "Refused")
     REDIRECTED = "redirected", pgettext_lazy("need status", "Redirected")
     CANCELLED = "cancelled", pgettext_lazy("need status", "Cancelled")

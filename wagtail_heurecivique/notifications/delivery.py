@@ -223,8 +223,8 @@ def build_message(notification):
 
 #: What a proposal must still be when its e-mail leaves (a retry may come much later).
 PROPOSAL_STILL = {
-    NotificationKind.PROPOSAL: (ProposalStatus.PROPOSED, (NeedStatus.MATCHING,)),
-    NotificationKind.ACCEPTED: (ProposalStatus.ACCEPTED, (NeedStatus.MATCHING, NeedStatus.PLANNED)),
+    NotificationKind.PROPOSAL: (ProposalStatus.PROPOSED, (NeedStatus.AWAITING_ANSWERS,)),
+    NotificationKind.ACCEPTED: (ProposalStatus.ACCEPTED, (NeedStatus.AWAITING_ANSWERS, NeedStatus.PLANNED)),
     NotificationKind.REMINDER: (ProposalStatus.ACCEPTED, (NeedStatus.PLANNED,)),
     NotificationKind.FOLLOW_UP: (ProposalStatus.ACCEPTED, (NeedStatus.PLANNED,)),
     NotificationKind.THANKS: (ProposalStatus.DONE, (NeedStatus.DONE,)),

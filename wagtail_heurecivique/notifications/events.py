@@ -5,7 +5,7 @@ from wagtail_heurecivique.notifications import notify
 
 #: Need statuses a referrer hears about (the others are internal steps).
 REFERRAL_NEWS = (
-    NeedStatus.QUALIFIED, NeedStatus.PLANNED, NeedStatus.DONE,
+    NeedStatus.TO_MATCH, NeedStatus.PLANNED, NeedStatus.DONE,
     NeedStatus.REFUSED, NeedStatus.REDIRECTED, NeedStatus.CANCELLED,
 )
 

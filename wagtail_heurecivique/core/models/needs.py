@@ -20,7 +20,7 @@ from wagtail_heurecivique.core.personal_data import personal_data
 from wagtail_heurecivique.core.scoping import CommuneScopedQuerySet
 from wagtail_heurecivique.core.validators import validate_not_in_future, validate_postcode
 
-OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.QUALIFIED, NeedStatus.MATCHING, NeedStatus.PLANNED)
+OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.TO_MATCH, NeedStatus.AWAITING_ANSWERS, NeedStatus.PLANNED)
 
 
 class NeedReferenceCounter(models.Model):

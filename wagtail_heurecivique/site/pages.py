@@ -3,10 +3,7 @@
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
-from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -17,18 +14,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from wagtail_heurecivique.core.enums import ProposalStatus, RegistrationStatus, VolunteerStatus
+from wagtail_heurecivique.core.enums import VolunteerStatus
 from wagtail_heurecivique.core.language import PublicLanguagePageMixin
 from wagtail_heurecivique.core.models.communes import Commune
 from wagtail_heurecivique.services import intake, membership
-from wagtail_heurecivique.site.forms import (
-    LeaveForm,
-    NeedReportForm,
-    PauseForm,
-    SpaceLinkForm,
-    VolunteerProfileForm,
-    VolunteerSignupForm,
-)
+from wagtail_heurecivique.site import space
+from wagtail_heurecivique.site.forms import NeedReportForm, SpaceLinkForm, VolunteerSignupForm
 from wagtail_heurecivique.site.page_forms import CommunePageForm
 from wagtail_heurecivique.site.protection import over_limit
 
@@ -200,40 +191,18 @@ class NeedReportPage(PublicFormPage):
 
 
 class VolunteerSpacePage(PublicFormPage):
-    """"Mon espace": a volunteer opens it with a link e-mailed to them and manages their commitment."""
+    """"Mon espace": a volunteer opens it with a link e-mailed to them and manages their
+    commitment. The routes' bodies are in ``site/space.py``."""
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "wagtail_heurecivique/pages/volunteer_space_page.html"
     rate_group = "space"
-    #: Messages shown once after an action, by the ``fait`` query parameter.
-    DONE = {
-        "profil": _("Your changes are saved."),
-        "pause": _("Your pause is recorded: no proposal until the date you chose."),
-        "reprise": _("Welcome back: you can receive proposals again."),
-    }
 
     class Meta:
         verbose_name = _("volunteer space page")
 
     def get_form_class(self):
         return SpaceLinkForm
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        add_never_cache_headers(response)  # personal pages: never in a shared cache
-        return response
-
-    def _volunteer(self, request):
-        return membership.current_volunteer(request, self.commune)
-
-    def _home(self):
-        return HttpResponseRedirect(self.url)
-
-    def _render(self, request, template, status=200, **extra):
-        context = self.get_context(request)
-        context["space_urls"] = {name: self.url + self.reverse_subpage(name) for name in ("profile", "pause", "data", "leave", "close")}
-        context.update(extra)
-        return TemplateResponse(request, f"wagtail_heurecivique/pages/{template}", context, status=status)
 
     def process_form_submission(self, form):
         def link_for(volunteer):
@@ -242,101 +211,35 @@ class VolunteerSpacePage(PublicFormPage):
         # The same answer whether the address is a volunteer's or not.
         return membership.send_link(self.commune, form.cleaned_data["email"], link_for)
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)  # personal pages: never in a shared cache
+        return response
+
     @path("")
     def index_route(self, request, *args, **kwargs):
-        """The space when it is open in this browser; otherwise the form that e-mails its link."""
-        volunteer = self._volunteer(request)
-        if volunteer is None:
-            return super().index_route(request, *args, **kwargs)
-        return self.dashboard(request, volunteer)
-
-    def dashboard(self, request, volunteer, pause_form=None, status=200):
-        now = timezone.now()
-        registrations = list(membership.registrations_of(volunteer))
-        given = volunteer.hours.filter(date__year=timezone.localdate().year).aggregate(minutes=Sum("minutes"))["minutes"] or 0
-        return self._render(
-            request, "volunteer_space_dashboard.html", status=status,
-            volunteer=volunteer,
-            done=self.DONE.get(request.GET.get("fait", "")),
-            pause_form=pause_form or PauseForm(initial={"until": volunteer.paused_until}),
-            paused=bool(volunteer.paused_until and volunteer.paused_until >= timezone.localdate()),
-            coming=[(r, r.action.link("cancel_registration", r)) for r in registrations
-                    if r.action.start >= now and r.status != RegistrationStatus.CANCELLED],
-            past=[r for r in registrations if r.action.start < now and r.status == RegistrationStatus.REGISTERED],
-            proposals=volunteer.proposals.filter(status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED))
-            .select_related("need__category").order_by("-proposed_at"),
-            year_minutes=given,
-        )
+        return space.index(self, request, super().index_route, *args, **kwargs)
 
     @path("entrer/", name="enter")
     def enter_view(self, request):
-        token = request.GET.get("jeton", "")
-        volunteer = membership.volunteer_for_token(token, self.commune)
-        if volunteer is None:
-            current = self._volunteer(request)
-            if current is not None and membership.opened_by(token, current):
-                return self._home()  # the link clicked again, the space already open in this browser
-            return self._render(request, "volunteer_space_link_invalid.html", status=400)
-        if request.method == "POST":
-            if membership.open_space(request, volunteer) or self._volunteer(request) == volunteer:
-                return self._home()
-            return self._render(request, "volunteer_space_link_invalid.html", status=400)
-        # A page with a button: mail scanners that follow links do not use them up.
-        return self._render(request, "volunteer_space_enter.html", volunteer=volunteer)
+        return space.enter(self, request)
 
     @path("profil/", name="profile")
     def profile_view(self, request):
-        volunteer = self._volunteer(request)
-        if volunteer is None:
-            return self._home()
-        if request.method != "POST":
-            return self._render(request, "volunteer_space_profile.html", form=VolunteerProfileForm(instance=volunteer))
-        form = VolunteerProfileForm(request.POST, instance=volunteer)
-        if not form.is_valid():
-            return self._render(request, "volunteer_space_profile.html", form=form, status=400)
-        if not membership.save_changes(volunteer, form, gettext("Changed by the volunteer in their space")):
-            return self._home()  # they left meanwhile: the space is closed
-        return HttpResponseRedirect(self.url + "?fait=profil")
+        return space.profile(self, request)
 
     @path("pause/", name="pause")
     def pause_view(self, request):
-        volunteer = self._volunteer(request)
-        if volunteer is None or request.method != "POST":
-            return self._home()
-        if "resume" in request.POST:
-            membership.set_pause(volunteer, None)
-            return HttpResponseRedirect(self.url + "?fait=reprise")
-        form = PauseForm(request.POST)
-        if not form.is_valid():
-            return self.dashboard(request, volunteer, pause_form=form, status=400)
-        membership.set_pause(volunteer, form.cleaned_data["until"])
-        return HttpResponseRedirect(self.url + "?fait=pause")
+        return space.pause(self, request)
 
     @path("donnees/", name="data")
     def data_view(self, request):
-        volunteer = self._volunteer(request)
-        if volunteer is None:
-            return self._home()
-        response = HttpResponse(membership.export(volunteer), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="heure-civique-mes-donnees.json"'
-        return response
+        return space.data(self, request)
 
     @path("quitter/", name="leave")
     def leave_view(self, request):
-        volunteer = self._volunteer(request)
-        if volunteer is None:
-            return self._home()
-        if request.method != "POST":
-            return self._render(request, "volunteer_space_leave.html", form=LeaveForm(), volunteer=volunteer)
-        form = LeaveForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, "volunteer_space_leave.html", form=form, volunteer=volunteer, status=400)
-        membership.leave(volunteer, reason=form.cleaned_data["reason"])
-        membership.close_space(request)
-        return self._render(request, "volunteer_space_leave.html", left=True)
+        return space.leave(self, request)
 
     @path("sortir/", name="close")
     def close_view(self, request):
-        if request.method == "POST":
-            membership.close_space(request)
-        return self._home()
+        return space.close(self, request)

@@ -46,8 +46,7 @@ from wagtail_heurecivique.core.models.consents import Consent
 from wagtail_heurecivique.core.models.needs import Need
 from wagtail_heurecivique.core.models.notifications import Notification
 from wagtail_heurecivique.core.models.people import Volunteer
-from wagtail_heurecivique.core.personal_data import Category as DataCategory
-from wagtail_heurecivique.core.personal_data import registry
+from wagtail_heurecivique.core.personal_data import DataCategory, registry
 from wagtail_heurecivique.core.scoping import CommuneScopedQuerySet, communes_for_user
 from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.core.signals import need_received, volunteer_entered

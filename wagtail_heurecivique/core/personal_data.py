@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 
-class Category:
+class DataCategory:
+    """The kinds of personal data a field may hold (not the catalogue's ``Category`` of help)."""
+
     IDENTITY = "identity"
     CONTACT = "contact"
     LOCATION = "location"
@@ -35,7 +37,7 @@ class PersonalField:
 
     @property
     def sensitive(self):
-        return self.category == Category.SENSITIVE
+        return self.category == DataCategory.SENSITIVE
 
     @property
     def field(self):
@@ -48,7 +50,7 @@ class PersonalDataRegistry:
         self._sensitive_permissions = {}
 
     def register(self, model, *, sensitive_permission=None, **fields_by_category):
-        unknown = set(fields_by_category) - set(Category.labels)
+        unknown = set(fields_by_category) - set(DataCategory.labels)
         if unknown:
             raise ValueError(f"Unknown personal data categories: {sorted(unknown)}")
         self._fields[model] = [

@@ -19,7 +19,7 @@ from wagtail_heurecivique.core.enums import ErasureRequestSource, RegistrationSt
 from wagtail_heurecivique.core.fields import FlagsField
 from wagtail_heurecivique.core.models.people import ErasureRequest, Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
-from wagtail_heurecivique.core.personal_data import Category, registry
+from wagtail_heurecivique.core.personal_data import DataCategory, registry
 from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.core.signals import space_link_requested, volunteer_left
 from wagtail_heurecivique.core.tokens import SignedLink
@@ -198,7 +198,7 @@ def export(volunteer):
             return str(getattr(volunteer, f"get_{field.name}_display")())
         return raw
 
-    personal = [f.name for f in registry.fields(Volunteer) if f.category != Category.FREE_TEXT]
+    personal = [f.name for f in registry.fields(Volunteer) if f.category != DataCategory.FREE_TEXT]
     fields = [Volunteer._meta.get_field(name) for name in (*personal, *EXPORTED_COMMITMENT)]
     data = {
         "exported_at": timezone.now(),

@@ -37,6 +37,7 @@ from wagtail_heurecivique.admin.views import (
     VolunteerInspectView,
     VolunteerLeaveView,
 )
+from wagtail_heurecivique.core.display import EMPTY
 from wagtail_heurecivique.core.enums import (
     MembershipRole,
 )
@@ -68,6 +69,7 @@ class HeureCiviqueModelAdmin(ModelAdmin):
 
     inspect_view_enabled = True
     history_view_enabled = True
+    empty_value_display = EMPTY  # the history's sign for "nothing" (``core.display``)
     add_to_settings_menu = False
     exclude_from_explorer = False
     index_view_class = HeureCiviqueIndexView

@@ -34,6 +34,7 @@ from wagtail_modeladmin.views import (
 from wagtail_heurecivique.admin.forms import DeletionReasonForm, LeaveRequestForm
 from wagtail_heurecivique.admin.provisioning import may_provision
 from wagtail_heurecivique.admin.spreadsheets import FormulaSafeExportMixin
+from wagtail_heurecivique.core.display import field_display
 from wagtail_heurecivique.core.enums import (
     ConsentPurpose,
     ErasureRequestSource,
@@ -312,10 +313,12 @@ class HeureCiviqueInspectView(ScopedInstanceMixin, InspectView):
         return capfirst(super().get_field_label(field_name, field))
 
     def get_field_display_value(self, field_name, field=None):
-        if isinstance(field, FlagsField):
-            labels = field.labels(getattr(self.instance, field_name))
-            return ", ".join(str(label) for label in labels) or self.model_admin.get_empty_value_display(field_name)
-        return super().get_field_display_value(field_name, field)
+        if field is None:  # not a model field (a method or property of the admin's list)
+            return super().get_field_display_value(field_name, field)
+        value = getattr(self.instance, field_name)
+        if field.many_to_many:
+            value = list(value.all())
+        return field_display(field, value, empty=self.model_admin.get_empty_value_display(field_name))
 
 
 class NeedInspectView(HeureCiviqueInspectView):
@@ -490,13 +493,10 @@ class HeureCiviqueIndexView(FormulaSafeExportMixin, IndexView):
                 model_field = self.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            value = getattr(item, model_field.attname, None)
-            if isinstance(model_field, FlagsField):
-                row[name] = ", ".join(str(label) for label in model_field.labels(value))
-            elif model_field.choices and value not in (None, ""):
-                row[name] = force_str(getattr(item, f"get_{name}_display")())
-            elif isinstance(model_field, models.BooleanField):
-                row[name] = gettext("Yes") if value else gettext("No")
+            # Labels where a screen shows labels; dates and numbers stay typed (an XLSX cell
+            # of a date sorts as a date) and the export mixin writes the rest.
+            if isinstance(model_field, (FlagsField, models.BooleanField)) or model_field.choices:
+                row[name] = field_display(model_field, getattr(item, model_field.attname, None), empty="")
         return row
 
 

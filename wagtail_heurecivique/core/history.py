@@ -7,12 +7,10 @@ masking the sensitive fields the reader may not see.
 
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wagtail_heurecivique.core.fields import FlagsField
+from wagtail_heurecivique.core.display import EMPTY, field_display
 from wagtail_heurecivique.core.personal_data import registry
 
 ACTION_LABELS = {
@@ -24,7 +22,6 @@ ACTION_LABELS = {
 HIDDEN = _("(hidden: sensitive data)")
 # Stands for "no previous value" in a creation row, where None is a real value.
 INITIAL = object()
-EMPTY = "—"
 
 
 @dataclass
@@ -167,23 +164,6 @@ class HistoryFormatter:
         return FieldChange(label, old_display, self._display(model_field, new))
 
     def _display(self, model_field, value):
-        if value is None or value == "" or value == []:
-            return EMPTY
-        if model_field.many_to_many:
-            names = self._resolved.get(model_field.related_model, {})
-            missing = _("deleted record #%(pk)s")
-            return ", ".join(sorted(names.get(pk) or str(missing % {"pk": pk}) for pk in value))
-        if model_field.is_relation:
-            names = self._resolved.get(model_field.related_model, {})
-            return names.get(value, str(_("deleted record #%(pk)s") % {"pk": value}))
-        if isinstance(model_field, FlagsField):
-            return ", ".join(str(label) for label in model_field.labels(value)) or EMPTY
-        if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(model_field, models.BooleanField):
-            return str(_("Yes") if value else _("No"))
-        if isinstance(model_field, models.DateTimeField):
-            return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
-        if isinstance(model_field, models.DateField):
-            return formats.localize(value)
-        return str(value)
+        # Related values are primary keys here, named from the bulk queries of ``_resolve_related``.
+        names = self._resolved.get(model_field.related_model, {}) if model_field.is_relation else None
+        return field_display(model_field, value, names=names)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from wagtail_heurecivique.core.display import field_display
 from wagtail_heurecivique.core.enums import ErasureRequestSource, RegistrationStatus, VolunteerStatus
 from wagtail_heurecivique.core.fields import FlagsField
 from wagtail_heurecivique.core.models.people import ErasureRequest, Volunteer
@@ -195,7 +196,8 @@ def export(volunteer):
         if isinstance(field, FlagsField):
             return [str(label) for label in field.labels(raw)]
         if field.choices and raw:
-            return str(getattr(volunteer, f"get_{field.name}_display")())
+            return field_display(field, raw)
+        # The rest stays typed, as JSON reads it (a date in ISO 8601, true / false, null).
         return raw
 
     personal = [f.name for f in registry.fields(Volunteer) if f.category != DataCategory.FREE_TEXT]

@@ -76,10 +76,12 @@ def test_volunteers_are_filtered_on_availability_and_kinds_in_sql(commune_a, dja
     weekend = factories.volunteer(
         commune_a, availability=saturday, action_kinds=mask_from_bits([action_kind_bit(ActionKind.INTERPERSONAL)])
     )
-    factories.volunteer(commune_a, availability=0)
+    unrecorded = factories.volunteer(commune_a, availability=0)
     with django_assert_num_queries(1):
         assert list(Volunteer.objects.available_during(monday_morning | saturday).order_by("pk")) == [early, weekend]
     assert list(Volunteer.objects.available_during(saturday)) == [weekend]
+    # The matching engine's form: who recorded no availability is kept, to be ranked lower.
+    assert list(Volunteer.objects.available_during(saturday, or_unrecorded=True).order_by("pk")) == [weekend, unrecorded]
     interpersonal = mask_from_bits([action_kind_bit(ActionKind.INTERPERSONAL)])
     assert list(Volunteer.objects.available_during(saturday).preferring(interpersonal)) == [weekend]
 

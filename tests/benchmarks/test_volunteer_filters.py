@@ -1,7 +1,7 @@
 """Benchmark: availability and preference filters over a département's volunteers.
 
 Off by default; run with `make benchmark`. The goal: the hard filters that matching
-will apply (commune, status, availability overlap, preferred kinds) answer in under
+applies (commune, status, availability overlap, preferred kinds) answer in under
 100 ms at 50,000 volunteers, on SQLite and on PostgreSQL.
 """
 

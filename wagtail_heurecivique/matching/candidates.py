@@ -7,7 +7,6 @@ from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, Ou
 from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils import timezone
 
-from wagtail_heurecivique.core.enums import VolunteerStatus
 from wagtail_heurecivique.core.fields import action_kind_bit
 from wagtail_heurecivique.core.models.needs import HoursRecord, Proposal
 from wagtail_heurecivique.core.models.people import Volunteer
@@ -49,7 +48,8 @@ def candidate_queryset(need, *, today, skill_ids, commune_ids):
     kind_bit = 1 << action_kind_bit(need.kind)
 
     queryset = (
-        Volunteer.objects.filter(commune_id__in=commune_ids, status=VolunteerStatus.ACTIVE)
+        Volunteer.objects.filter(commune_id__in=commune_ids)
+        .active()
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
         .exclude(Exists(Proposal.objects.filter(need_id=need.pk, volunteer_id=OuterRef("pk"))))
         .alias(_kind=F("action_kinds").bitand(kind_bit))
@@ -66,9 +66,7 @@ def candidate_queryset(need, *, today, skill_ids, commune_ids):
         .filter(solicitations__lt=F("commune__monthly_solicitation_cap"))
     )
     if need.wished_slots:
-        queryset = queryset.alias(_overlap=F("availability").bitand(int(need.wished_slots))).filter(
-            Q(_overlap__gt=0) | Q(availability=0)
-        )
+        queryset = queryset.available_during(need.wished_slots, or_unrecorded=True)
     if need.latitude is not None and need.longitude is not None:
         queryset = _within_radius(queryset, need)
     return queryset

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_heurecivique.core.enums import (
@@ -32,9 +32,12 @@ class ContactMixin(models.Model):
 
 
 class VolunteerQuerySet(CommuneScopedQuerySet):
-    def available_during(self, mask):
-        """Volunteers free during at least one of the slots in ``mask``."""
-        return self.alias(_overlap=F("availability").bitand(int(mask))).filter(_overlap__gt=0)
+    def available_during(self, mask, *, or_unrecorded=False):
+        """Volunteers free during at least one of the slots in ``mask``; with
+        ``or_unrecorded``, also those who recorded no availability (the matching engine
+        ranks them lower rather than dropping them)."""
+        overlap = Q(_overlap__gt=0) | Q(availability=0) if or_unrecorded else Q(_overlap__gt=0)
+        return self.alias(_overlap=F("availability").bitand(int(mask))).filter(overlap)
 
     def preferring(self, kinds_mask):
         return self.alias(_kinds=F("action_kinds").bitand(int(kinds_mask))).filter(_kinds__gt=0)

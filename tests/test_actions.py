@@ -133,7 +133,7 @@ def test_the_plan_lists_actions_in_a_bounded_number_of_queries(commune_a, count,
     client.get(index.url)
     with django_assert_max_num_queries(12):
         content = client.get(index.url).content.decode()
-    assert content.count("Nettoyage des berges") == count
+    assert content.count("Nettoyage des berges") == min(count, 20)  # 20 a page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,3 +15,4 @@ class WagtailHeureCiviqueAppConfig(AppConfig):
             receivers,  # noqa: F401  (story moderation, a home's pages, communes' page layer)
         )
         from wagtail_heurecivique.notifications import receivers as mail  # noqa: F401  (the e-mails of the services)
+        from wagtail_heurecivique.reporting import receivers as figures  # noqa: F401  (public figures' cache)

@@ -3,6 +3,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from wagtail_heurecivique.models import Commune
+from wagtail_heurecivique.reporting.indicators import default_period
+from wagtail_heurecivique.reporting.public import public_counters
 
 
 class HomePage(Page):
@@ -17,5 +19,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["communes"] = Commune.objects.filter(is_active=True).select_related("root_page")
+        communes = list(Commune.objects.filter(is_active=True).select_related("root_page"))
+        context["communes"] = communes
+        # Every commune's counters at once: two cache reads, six queries for those not cached.
+        context["figures"] = public_counters(communes, *default_period())
         return context

@@ -1,8 +1,10 @@
 """Action pages (interpersonal, collective, associative, get-togethers) and their index."""
 
 
+from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,14 +58,31 @@ class ActionIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
             actions = actions.filter(start__lt=now).order_by("-start")
         else:
             actions = actions.filter(start__gte=now).order_by("start")
-        actions = list(actions.annotate(
+        actions = actions.annotate(
             registered_count=models.Count("registrations", filter=models.Q(registrations__status=RegistrationStatus.REGISTERED))
-        ))
+        )
+        page = paginated(actions, request.GET.get("page"))
+        actions = list(page.object_list)
         months = {}
         for action in actions:
             months.setdefault(action.start.astimezone(timezone.get_current_timezone()).date().replace(day=1), []).append(action)
-        context.update(actions=actions, archives=archives, months=sorted(months.items()))
+        context.update(actions=actions, archives=archives, months=sorted(months.items()), page_obj=page)
         return context
+
+
+ACTIONS_PER_PAGE = 20
+
+
+def paginated(queryset, number):
+    """Page ``number`` of ``queryset``, as Django's ``ListView`` reads it: "last" is the last page,
+    any other page that is not one of the list's is a 404."""
+    paginator = Paginator(queryset, ACTIONS_PER_PAGE)
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage as invalid:
+        raise Http404(str(invalid)) from invalid
 
 
 class ActionPage(PublicFormPage):

@@ -1,0 +1,60 @@
+"""A commune's public figures follow its data: each save or deletion bumps the commune's version.
+
+The bump is made at once and again after commit: a view that read the old rows while the
+transaction ran cannot leave its figures under the version that follows. Writes that send no
+signal (``QuerySet.update``, raw SQL) wait for the TTL, ``PUBLIC_FIGURES_CACHE_SECONDS``.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from wagtail_heurecivique.core.models.needs import HoursRecord, Need, Proposal
+from wagtail_heurecivique.core.models.people import Volunteer
+from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.reporting.public import bump
+from wagtail_heurecivique.site.actions import ActionPage
+
+
+def commune_of(instance):
+    """The commune whose figures ``instance`` counts in, or None (already gone with a cascade)."""
+    try:
+        if isinstance(instance, (Volunteer, Need)):
+            return instance.commune_id
+        if isinstance(instance, HoursRecord):
+            return instance.volunteer.commune_id
+        if isinstance(instance, Proposal):
+            return instance.need.commune_id
+        if isinstance(instance, Registration):
+            return instance.commune_id or commune_of(instance.action)
+        if isinstance(instance, ActionPage):
+            commune = instance.commune
+            return commune.pk if commune is not None else None
+    except ObjectDoesNotExist:
+        return None
+    return None
+
+
+def renew(instance):
+    commune_id = commune_of(instance)
+    if commune_id is None:
+        return
+    bump(commune_id)
+    transaction.on_commit(lambda: bump(commune_id))
+
+
+def renew_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # fixtures
+        renew(instance)
+
+
+def renew_deleted(sender, instance, **kwargs):
+    renew(instance)
+
+
+#: What the public figures count (``reporting.public.compute_counters``).
+COUNTED = (Volunteer, HoursRecord, Need, Proposal, Registration, ActionPage)
+
+for _model in COUNTED:
+    post_save.connect(renew_saved, sender=_model, dispatch_uid=f"heurecivique.public_figures.saved.{_model.__name__}")
+    post_delete.connect(renew_deleted, sender=_model, dispatch_uid=f"heurecivique.public_figures.deleted.{_model.__name__}")

@@ -151,6 +151,9 @@ def test_history_middleware_before_authentication_is_reported(settings):
         ({"TRUSTED_PROXY_HEADER": "X-Forwarded-For"}, ["wagtail_heurecivique.E012"]),
         ({"TRUSTED_PROXY_HEADER": True}, ["wagtail_heurecivique.E012"]),
         ({"TRUSTED_PROXY_COUNT": 0}, ["wagtail_heurecivique.E007"]),
+        ({"PUBLIC_FIGURES_CACHE_SECONDS": 0}, ["wagtail_heurecivique.E007"]),
+        ({"PUBLIC_FIGURES_CACHE_SECONDS": "600"}, ["wagtail_heurecivique.E007"]),
+        ({"PUBLIC_FIGURES_CACHE_SECONDS": 60}, []),
     ],
 )
 def test_plugin_settings_are_validated(value, ids):

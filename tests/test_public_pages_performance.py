@@ -8,6 +8,7 @@ the action index shows 20 actions a page. Speed itself is a benchmark
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -171,3 +172,28 @@ def test_past_actions_keep_their_page_through_the_links(client, commune_a):
     assert "?archives=1&amp;page=2" in content
     second = client.get(index.url, {"archives": "1", "page": "2"}).content.decode()
     assert second.count("Nettoyage des berges") == 5
+
+
+@pytest.mark.django_db
+def test_the_home_lists_follow_its_pages(client, commune_a):
+    home = builders.commune_home(commune_a)
+    assert "Fête des voisins" not in client.get(home.url).content.decode()  # the lists are cached now
+    soon = builders.action(commune_a, "Fête des voisins", timezone.now() + datetime.timedelta(hours=1))
+    assert "Fête des voisins" in client.get(home.url).content.decode()
+    soon.title = "Fête du quartier"
+    soon.save_revision().publish()
+    assert "Fête du quartier" in client.get(home.url).content.decode()
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):  # it has started: no longer upcoming
+        assert "Fête du quartier" not in client.get(home.url).content.decode()
+    soon.unpublish()
+    assert "Fête du quartier" not in client.get(home.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_renamed_commune_is_renamed_on_its_home(client, commune_a):
+    home = builders.commune_home(commune_a)
+    assert "Bois-Colombes" in client.get(home.url).content.decode()
+    commune_a.name = "Bois-les-Colombes"
+    commune_a.save()
+    assert "Bois-les-Colombes" in client.get(home.url).content.decode()

@@ -83,9 +83,9 @@ def framed(tmp_path):
 
 @pytest.mark.benchmark
 @pytest.mark.django_db
-@pytest.mark.xfail(reason="issue 21, not met yet: about 3.5× on SQLite with the figures cached. The frame costs "
-                   "little (the bare page in it: ~1.1×); the home's own 5 queries (its specific row, doors, upcoming "
-                   "actions, stories, commune) and their rendering are the rest", strict=False)
+@pytest.mark.xfail(reason="issue 21, not met yet: about 2.0× on SQLite with the figures and lists cached (5 "
+                   "queries against 4). The frame costs little (the bare page in it: ~1.1×); the rest is the home's "
+                   "specific row and its template (meta, rich text, body, counters)", strict=False)
 def test_the_commune_home_costs_at_most_half_again_a_bare_page(capsys, tmp_path):
     home, bare = world()
     client = Client()

@@ -47,9 +47,9 @@ DEFAULTS = {
     "ONBOARDING_MAX_ATTEMPTS": 3,
     # Rows per page in the back-office history view.
     "HISTORY_PAGE_SIZE": 50,
-    # Seconds a commune's public figures (its home's counters) stay in the cache at most: saves
-    # of its volunteers, hours, needs, proposals and actions renew them at once, this catches up
-    # the writes that send no signal (bulk updates, raw SQL).
+    # Seconds a commune's public figures (its home's counters) and its home's lists stay in the
+    # cache at most: saves of its volunteers, hours, needs, proposals, registrations and pages
+    # renew them at once, this catches up the writes that send no signal (bulk updates, raw SQL).
     "PUBLIC_FIGURES_CACHE_SECONDS": 600,
     # True: the site serves Wagtail's API v3 (wagtail.api.v3) knowing that it lists the pages of
     # every commune, which the plugin does not scope there (system check W008 is then silent).

@@ -5,18 +5,15 @@ A commune's home (and a host's page listing every commune) showed counters that 
 commune. ``public_counters(communes, start, end)`` computes only the six figures the counters
 show, for any number of communes in six grouped queries, and keeps them in Django's cache
 (the ``default`` one, shared by every server process in production) under a key holding the
-commune, the period and the commune's *version*. ``bump(commune_id)``, called by
-``reporting.receivers`` when the commune's volunteers, hours, needs, proposals, actions or
-registrations are saved or deleted, gives the commune a new version: its next view computes
-again. Writes that send no signal (``QuerySet.update``, raw SQL) are caught up by the TTL,
+commune, the period and the commune's public version (``core.public_cache``), bumped by
+``reporting.receivers`` when the commune's volunteers, hours, needs, proposals, actions,
+registrations or pages are saved or deleted: its next view computes again. Writes that send no signal (``QuerySet.update``, raw SQL) are caught up by the TTL,
 ``PUBLIC_FIGURES_CACHE_SECONDS``.
 
 What is cached is values only (small counts already suppressed, as ``public_figures``
 publishes them): the labels are translated when the counters are rendered, in the page's
 language.
 """
-
-import uuid
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery, Sum
@@ -27,6 +24,7 @@ from wagtail_heurecivique.core.enums import NeedStatus, ProposalStatus, Registra
 from wagtail_heurecivique.core.models.needs import HoursRecord, Need, Proposal
 from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.core.public_cache import versions
 from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.reporting.indicators import held_actions, period_bounds, suppress_small_counts
 from wagtail_heurecivique.site.homes import CommuneHomePage
@@ -43,7 +41,6 @@ COUNTERS = {
 #: Counts of people, suppressed below ``SMALL_COUNT`` (the others are amounts: hours, actions).
 SUPPRESSED = ("volunteers_active", "needs_status_done", "beneficiaries_helped", "action_participants")
 
-VERSION_KEY = "heurecivique:public-figures:version:{pk}"
 FIGURES_KEY = "heurecivique:public-figures:{pk}:{version}:{start:%Y-%m-%d}:{end:%Y-%m-%d}"
 
 
@@ -53,12 +50,6 @@ def label(key):
     return str(COUNTERS[key][0])
 
 
-def bump(commune_id):
-    """The commune's figures changed: its next view computes them again."""
-    if commune_id is not None:
-        cache.set(VERSION_KEY.format(pk=commune_id), uuid.uuid4().hex, None)
-
-
 def public_counters(communes, start, end):
     """``{commune pk: {counter key: value}}`` for ``communes`` (communes or their pks), ``start`` to ``end`` included.
 
@@ -66,11 +57,7 @@ def public_counters(communes, start, end):
     computed together, in six queries.
     """
     ids = [getattr(commune, "pk", commune) for commune in communes]
-    versions = cache.get_many([VERSION_KEY.format(pk=pk) for pk in ids])
-    keys = {
-        pk: FIGURES_KEY.format(pk=pk, version=versions.get(VERSION_KEY.format(pk=pk), "0"), start=start, end=end)
-        for pk in ids
-    }
+    keys = {pk: FIGURES_KEY.format(pk=pk, version=version, start=start, end=end) for pk, version in versions(ids).items()}
     found = cache.get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in found]
     computed = compute_counters(missing, start, end) if missing else {}

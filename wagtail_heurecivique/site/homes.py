@@ -1,6 +1,7 @@
 """A commune's Heure Civique home: the mayor's call, the two doors in, what is coming up."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,8 @@ from wagtail.search import index
 
 from wagtail_heurecivique.core.language import PublicLanguagePageMixin
 from wagtail_heurecivique.core.models.communes import Commune
+from wagtail_heurecivique.core.public_cache import versions
+from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.site.actions import ActionPage
 from wagtail_heurecivique.site.blocks import BodyBlock
 from wagtail_heurecivique.site.page_forms import CommuneHomePageForm
@@ -81,6 +84,22 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # What the home lists is read once per version of its commune (``core.public_cache``,
+        # bumped when a page of the commune is saved, moved or deleted), and again once one of
+        # its upcoming actions has started.
+        key = LISTS_KEY.format(pk=self.pk, version=versions([self.commune_id])[self.commune_id])
+        lists = cache.get(key)
+        now = timezone.now()
+        if lists is None or any(action.start < now for action in lists["upcoming_actions"]):
+            lists = self.public_lists(now)
+            cache.set(key, lists, get_setting("PUBLIC_FIGURES_CACHE_SECONDS"))
+        if lists["commune"].pk == self.commune_id:
+            self.commune = lists["commune"]  # the counters' commune, without a query
+        context.update({name: value for name, value in lists.items() if name != "commune"})
+        return context
+
+    def public_lists(self, now):
+        """The doors, the three next actions and the three latest stories, and the commune: five queries."""
         # The doors are linked to, not read: their base pages (their URLs), in one query, where
         # ``.specific()`` made one more query per kind of child page.
         doors = {"signup_page": VolunteerSignupPage, "report_page": NeedReportPage, "space_page": VolunteerSpacePage}
@@ -88,10 +107,15 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
         children = {}
         for child in self.get_children().live().filter(content_type__in=types.values()):
             children.setdefault(child.content_type_id, child)
-        for name, model in doors.items():
-            context[name] = children.get(types[model].pk)
-        context["upcoming_actions"] = (
-            ActionPage.objects.descendant_of(self).live().filter(start__gte=timezone.now()).order_by("start")[:3]
+        lists = {name: children.get(types[model].pk) for name, model in doors.items()}
+        lists["upcoming_actions"] = list(
+            ActionPage.objects.descendant_of(self).live().filter(start__gte=now).defer_streamfields().order_by("start")[:3]
         )
-        context["latest_stories"] = SuccessStoryPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:3]
-        return context
+        lists["latest_stories"] = list(
+            SuccessStoryPage.objects.descendant_of(self).live().defer_streamfields().order_by("-date", "-pk")[:3]
+        )
+        lists["commune"] = Commune.objects.get(pk=self.commune_id)
+        return lists
+
+
+LISTS_KEY = "heurecivique:public:home:{pk}:{version}"

@@ -65,7 +65,7 @@ def test_the_commune_home_makes_as_many_queries_with_50_communes_as_with_2(clien
     warm_50, _response = queries_of(client, home.url)
     assert (cold_50, warm_50) == (cold_2, warm_2)
     assert warm_2 < cold_2
-    assert warm_2 <= 12, warm_2
+    assert warm_2 <= 6, warm_2  # a bare Wagtail page makes 4: the site, the page, its ancestors' restrictions
     assert "Nettoyage des berges 0" in response.content.decode()
 
 
@@ -82,6 +82,7 @@ def test_the_example_home_makes_as_many_queries_with_50_communes_as_with_2(clien
     cold_50, response = queries_of(client, example_home.url, cold=True)
     warm_50, _response = queries_of(client, example_home.url)
     assert (cold_50, warm_50) == (cold_2, warm_2)
+    assert warm_2 <= 7 and cold_2 <= 13, (warm_2, cold_2)
     assert response.content.decode().count('class="heurecivique-counters"') == 50
 
 
@@ -136,7 +137,7 @@ def test_the_action_index_makes_as_many_queries_with_60_actions_as_with_5(client
     ActionPage.objects.child_of(index).delete()
     builders.make_actions(commune_a, count=60, start=start)
     many, response = queries_of(client, index.url, **params)
-    assert many == few
+    assert many == few <= 11
     content = response.content.decode()
     assert content.count("Nettoyage des berges") == 20
     assert 'aria-label="Page suivante"' in content or 'aria-label="Next page"' in content

@@ -1,4 +1,8 @@
-"""A commune's public figures follow its data: each save or deletion bumps the commune's version.
+"""A commune's public figures and its home's lists follow its data and pages: each save, move or
+deletion bumps the commune's public version (``core.public_cache``).
+
+A record moved from one commune to another (a volunteer's commune changed) renews the new one
+only: the old one's figures wait for the TTL.
 
 The bump is made at once and again after commit: a view that read the old rows while the
 transaction ran cannot leave its figures under the version that follows. Writes that send no

@@ -78,3 +78,14 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Only the browser tests may ask for pytest-playwright's ``page`` fixture: a test elsewhere
+    with a ``page`` argument gets a browser, is run among the browser tests with their live
+    server, whose flush empties the database under the tests after it."""
+    strays = [item.nodeid for item in items
+              if "page" in getattr(item, "fixturenames", ()) and "/browser/" not in item.nodeid.replace("\\", "/")]
+    if strays:
+        raise pytest.UsageError("pytest-playwright's `page` fixture outside tests/browser/ (rename the argument): "
+                                + ", ".join(strays))

@@ -157,10 +157,12 @@ def test_the_action_index_pages_through_every_action(client, commune_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page, status", [("last", 200), ("99", 404), ("0", 404), ("abc", 404), ("-1", 404)])
-def test_a_bad_page_number_is_the_last_page_or_a_404_never_a_500(client, commune_a, page, status):
+# Not named ``page``: pytest-playwright's browser fixture has that name, and would make this a
+# browser test, run among them with their live server (whose flush empties the database).
+@pytest.mark.parametrize("number, status", [("last", 200), ("99", 404), ("0", 404), ("abc", 404), ("-1", 404)])
+def test_a_bad_page_number_is_the_last_page_or_a_404_never_a_500(client, commune_a, number, status):
     index, _actions = builders.make_actions(commune_a, count=25)
-    response = client.get(index.url, {"page": page})
+    response = client.get(index.url, {"page": number})
     assert response.status_code == status
     if status == 200:
         assert response.content.decode().count("Nettoyage des berges") == 5

@@ -1,7 +1,9 @@
 """What the public forms do: a volunteer signs up (double opt-in), a need is reported."""
 
 import datetime
+from collections.abc import Callable
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +16,7 @@ from wagtail_heurecivique.core.enums import (
     ReporterKind,
     VolunteerStatus,
 )
+from wagtail_heurecivique.core.models.communes import Commune
 from wagtail_heurecivique.core.models.consents import Consent
 from wagtail_heurecivique.core.models.needs import Need
 from wagtail_heurecivique.core.models.people import Beneficiary, Volunteer
@@ -34,11 +37,11 @@ CONFIRM_LINK = SignedLink(
 )
 
 
-def confirm_token(volunteer):
+def confirm_token(volunteer: Volunteer) -> str:
     return CONFIRM_LINK.make(v=volunteer.pk, h=fingerprint(CONFIRM_LINK.salt, volunteer.email))
 
 
-def volunteer_for_token(token):
+def volunteer_for_token(token: str) -> Volunteer | None:
     """The volunteer a confirmation link stands for; ``None`` if forged, expired or outdated."""
     data = CONFIRM_LINK.read(token)
     if data is None:
@@ -50,7 +53,9 @@ def volunteer_for_token(token):
 
 
 @transaction.atomic
-def sign_up(form, commune, charter_version, confirm_url_for):
+def sign_up(
+    form: forms.ModelForm, commune: Commune, charter_version: str, confirm_url_for: Callable[[Volunteer], str]
+) -> Volunteer:
     """Record a signup, or send the link again: the answer is the same either way.
 
     ``confirm_url_for(volunteer)`` builds the absolute confirmation link.
@@ -89,7 +94,7 @@ def sign_up(form, commune, charter_version, confirm_url_for):
 
 
 @transaction.atomic
-def confirm(volunteer):
+def confirm(volunteer: Volunteer) -> bool:
     """The address is confirmed: the volunteer waits for the interview. ``False`` if done before."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.status != VolunteerStatus.PENDING:
@@ -102,7 +107,7 @@ def confirm(volunteer):
 
 
 @transaction.atomic
-def report_need(form, commune):
+def report_need(form: forms.Form, commune: Commune) -> Need:
     """Create the beneficiary and the need in its intake state; the workflow starts from the signal."""
     data = form.cleaned_data
     referrer = data["reporter_kind"] == ReporterKind.REFERRER

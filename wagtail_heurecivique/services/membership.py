@@ -8,16 +8,20 @@ in the session for ``SPACE_SESSION_HOURS``; volunteers need no Django user.
 
 import datetime
 import time
+from collections.abc import Callable
 
+from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from wagtail_heurecivique.core.display import field_display
 from wagtail_heurecivique.core.enums import ErasureRequestSource, RegistrationStatus, VolunteerStatus
 from wagtail_heurecivique.core.fields import FlagsField
+from wagtail_heurecivique.core.models.communes import Commune
 from wagtail_heurecivique.core.models.people import ErasureRequest, Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
 from wagtail_heurecivique.core.personal_data import DataCategory, registry
@@ -48,7 +52,7 @@ def _stamp(volunteer):
     return volunteer.space_opened_at.isoformat() if volunteer.space_opened_at else ""
 
 
-def space_token(volunteer):
+def space_token(volunteer: Volunteer) -> str:
     return SPACE_LINK.make(v=volunteer.pk, o=_stamp(volunteer))
 
 
@@ -56,7 +60,7 @@ def _read(token):
     return SPACE_LINK.read(token)
 
 
-def volunteer_for_token(token, commune):
+def volunteer_for_token(token: str, commune: Commune) -> Volunteer | None:
     """The volunteer a link stands for; ``None`` if forged, expired, already used or gone."""
     data = _read(token)
     if data is None:
@@ -67,13 +71,13 @@ def volunteer_for_token(token, commune):
     return volunteer
 
 
-def opened_by(token, volunteer):
+def opened_by(token: str, volunteer: Volunteer) -> bool:
     """Whether ``token`` is a genuine, unexpired link of ``volunteer`` (used or not): a second click."""
     data = _read(token)
     return data is not None and data["v"] == volunteer.pk
 
 
-def send_link(commune, email, link_for):
+def send_link(commune: Commune, email: str, link_for: Callable[[Volunteer], str]) -> Volunteer | None:
     """E-mail the link if the address is a volunteer's of ``commune``; the caller says the same either way."""
     volunteer = Volunteer.objects.filter(commune=commune, email=email, status__in=CAN_OPEN).first()
     if volunteer is not None:
@@ -81,7 +85,7 @@ def send_link(commune, email, link_for):
     return volunteer
 
 
-def open_space(request, volunteer):
+def open_space(request: HttpRequest, volunteer: Volunteer) -> bool:
     """Use the link: ``False`` if it was used in the meantime."""
     now = timezone.now()
     used = Volunteer.objects.filter(pk=volunteer.pk, space_opened_at=volunteer.space_opened_at).update(
@@ -94,7 +98,7 @@ def open_space(request, volunteer):
     return True
 
 
-def current_volunteer(request, commune):
+def current_volunteer(request: HttpRequest, commune: Commune) -> Volunteer | None:
     """The volunteer whose space this session opened, or ``None``."""
     data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict):
@@ -107,11 +111,11 @@ def current_volunteer(request, commune):
     )
 
 
-def close_space(request):
+def close_space(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-def registrations_of(volunteer):
+def registrations_of(volunteer: Volunteer) -> QuerySet[Registration]:
     """Their registrations to actions, made with their address before or after they signed up."""
     return (
         Registration.objects.filter(Q(commune=volunteer.commune_id, email=volunteer.email) | Q(volunteer=volunteer))
@@ -120,7 +124,7 @@ def registrations_of(volunteer):
     )
 
 
-def save_changes(volunteer, form, reason):
+def save_changes(volunteer: Volunteer, form: forms.ModelForm, reason: str) -> bool:
     """Save what the form changed, and only that: the row is locked, and a volunteer who
     left in the meantime is not brought back. ``False`` if nothing could be saved."""
     with transaction.atomic():
@@ -140,7 +144,7 @@ def save_changes(volunteer, form, reason):
     return True
 
 
-def set_pause(volunteer, until):
+def set_pause(volunteer: Volunteer, until: datetime.date | None) -> None:
     """No proposal until ``until`` (included); ``None`` ends the pause."""
     volunteer.paused_until = until
     if until:
@@ -152,7 +156,9 @@ def set_pause(volunteer, until):
 
 
 @transaction.atomic
-def leave(volunteer, *, reason="", source=ErasureRequestSource.VOLUNTEER_SPACE, user=None):
+def leave(
+    volunteer: Volunteer, *, reason: str = "", source: str = ErasureRequestSource.VOLUNTEER_SPACE, user=None
+) -> ErasureRequest:
     """Record the request to leave and deactivate the volunteer now; anonymisation comes later.
 
     Their coming registrations are cancelled (the waiting lists move up) and the
@@ -183,7 +189,7 @@ def leave(volunteer, *, reason="", source=ErasureRequestSource.VOLUNTEER_SPACE, 
     return request
 
 
-def export(volunteer):
+def export(volunteer: Volunteer) -> str:
     """Everything the programme keeps about the volunteer, as JSON (their right of access).
 
     Their personal fields come from the personal-data registry, with their commitment and

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from wagtail.models import Page
 
 from wagtail_heurecivique.core.enums import RegistrationStatus
 from wagtail_heurecivique.core.models.base import change_reason
@@ -42,7 +43,7 @@ LINKS = {"confirm_registration": REGISTRATION_CONFIRM_LINK, "cancel_registration
 STARTED = "started"
 
 
-def _bound_to(registration, route):
+def _bound_to(registration: Registration, route: str) -> tuple[str, ...]:
     """What a link of ``route`` is tied to: the address, and for a cancel link the round of
     registration it was made in (its confirmation), so that the link of a registration one
     cancelled does not cancel the registration one made again later."""
@@ -51,12 +52,12 @@ def _bound_to(registration, route):
     return (registration.email,)
 
 
-def registration_token(registration, route):
+def registration_token(registration: Registration, route: str) -> str:
     link = LINKS[route]
     return link.make(r=registration.pk, h=fingerprint(link.salt, *_bound_to(registration, route)))
 
 
-def registration_for_token(token, action, route):
+def registration_for_token(token: str, action: Page, route: str) -> Registration | None:
     """The registration a link of ``route`` stands for; ``None`` if forged, expired, another
     route's, or made for another address or an earlier registration."""
     link = LINKS[route]
@@ -70,7 +71,7 @@ def registration_for_token(token, action, route):
 
 
 @transaction.atomic
-def register(action, data):
+def register(action: Page, data: dict) -> Registration:
     """Record (or find) the registration and send the confirmation link: the same answer either way."""
     with change_reason(gettext("Registered on the action's page")):
         registration, created = Registration.objects.get_or_create(
@@ -101,7 +102,7 @@ def _locked(action_pk):
 
 
 @transaction.atomic
-def confirm(registration):
+def confirm(registration: Registration) -> str:
     """A place if one is left, else the waiting list. Returns the status, or ``STARTED``."""
     action = _locked(registration.action_id)
     if action.is_past:
@@ -119,7 +120,7 @@ def confirm(registration):
 
 
 @transaction.atomic
-def cancel(registration, reason=None):
+def cancel(registration: Registration, reason: str | None = None) -> str:
     """Free the place; the first on the waiting list takes it and is told. Returns the
     status, or ``STARTED`` (nothing changed: the action has begun)."""
     action = _locked(registration.action_id)

@@ -287,19 +287,21 @@ def test_the_cancellation_link_of_an_earlier_registration_does_not_cancel_the_ne
 
 def test_the_links_do_not_carry_the_address(commune_a, commit):
     """A signed value is only signed: whoever sees a link (a proxy's log) could read an address in it."""
-    import base64
+    import zlib
+    from urllib.parse import unquote
+
+    from django.core import signing
 
     _index, [action] = make_actions(commune_a)
     client = Client()
     links = registered(client, action, commit, "Inès", "ines.roux@example.org")
     for link in links:
-        token = link.split("jeton=", 1)[1]
-        payload = token.split(":", 1)[0].lstrip(".")
-        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        if token.startswith("."):  # compressed by django.core.signing
-            import zlib
-
+        token = unquote(link.split("jeton=", 1)[1])  # the link's query quotes the token's colons
+        payload = token.split(":", 1)[0]
+        decoded = signing.b64_decode(payload.lstrip(".").encode())
+        if payload.startswith("."):  # compressed by django.core.signing
             decoded = zlib.decompress(decoded)
+        assert decoded.startswith(b"{"), decoded  # the JSON of the token's values: read, not guessed
         assert b"ines" not in decoded.lower() and b"example" not in decoded, decoded
 
 

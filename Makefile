@@ -65,7 +65,7 @@ bench: benchmark
 
 # The property-based tests of the public doors with 1,000 examples each (25 in `make test`).
 fuzz: compilemessages
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_public_input_properties.py $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/site/test_public_input_properties.py $(PYTEST_ARGS)
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Site
 
+from tests import factories
 from wagtail_heurecivique.core.enums import (
     ActionKind,
     DayPeriod,
@@ -34,8 +35,6 @@ from wagtail_heurecivique.models import (
     Volunteer,
     VolunteerSignupPage,
 )
-
-from . import factories
 
 # Page trees ---------------------------------------------------------------------------------
 

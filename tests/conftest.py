@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
-from . import builders, factories
+from tests import builders, factories
 
 # Property-based tests: a bounded number of examples in the normal suite, many more with
 # HYPOTHESIS_PROFILE=fuzz (``make fuzz``). Examples share their test's database fixtures

@@ -5,12 +5,11 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from tests import factories
 from wagtail_heurecivique.core.signals import need_received
 from wagtail_heurecivique.models import Skill
 from workflows.flows import NeedFlow
 from workflows.links import answer_path
-
-from . import factories
 
 
 def received(need, user=None):

@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment; PostgreSQL through DATABASE_URL.
 
 `python manage.py check --deploy --fail-level WARNING` is clean with SECRET_KEY, ALLOWED_HOSTS,
-DATABASE_URL, REDIS_URL and WAGTAILADMIN_BASE_URL set (tests/test_production.py runs it).
+DATABASE_URL, REDIS_URL and WAGTAILADMIN_BASE_URL set (tests/installation/test_production.py runs it).
 """
 
 import os
@@ -107,7 +107,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # --- Content-Security-Policy ---------------------------------------------------------------
 # The public pages (Wagtail's pages, the plugin's): nothing inline, nothing from elsewhere.
 # Their templates have no inline script, style element or attribute, nor event handler
-# (tests/test_production.py checks the pages' HTML and their headers).
+# (tests/installation/test_production.py checks the pages' HTML and their headers).
 CSP_PUBLIC = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

@@ -1,6 +1,6 @@
 """Prints the benchmarks' one table at the end of the run (see ``report.py``)."""
 
-from . import report
+from tests.benchmarks import report
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -9,7 +9,7 @@ slots, some proposals and hours this month so that fairness has work to do.
 The communes are records only until ``provision_pages`` gives them their page layer through the
 programme's own provisioning (homes, five pages, groups, collections, editors): that part does
 write history, as a département's import would. ``PageLayerWorld`` builds on it the world of
-the page layer's admin views (``VIEWS``), which ``tests/test_page_layer_queries.py`` and
+the page layer's admin views (``VIEWS``), which ``tests/tenancy/test_page_layer_queries.py`` and
 ``test_page_layer_benchmark.py`` ask with ``measure_all``.
 """
 
@@ -34,6 +34,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
+from tests import factories
 from wagtail_heurecivique.core.enums import (
     ActionKind,
     DayPeriod,
@@ -60,8 +61,6 @@ from wagtail_heurecivique.models import (
 )
 from wagtail_heurecivique.moderation.workflow import WORKFLOW_NAME
 from wagtail_heurecivique.tenancy.provisioning import provision
-
-from .. import factories
 
 SLOTS = [slot_bit(d, p) for d in Weekday for p in DayPeriod]
 KINDS = list(ActionKind)
@@ -285,7 +284,7 @@ CELLS = [
 ]
 
 #: ``(view, role)`` → why its count grows today, for the cells that do: strict ``xfail`` in
-#: ``tests/test_page_layer_queries.py``, reported by the benchmark.
+#: ``tests/tenancy/test_page_layer_queries.py``, reported by the benchmark.
 KNOWN_GROWTH = {
     # Wagtail's "Awaiting your review" panel lists every task state the user may review, with no
     # limit, and asks per state its workflow state and task (the ``can_edit`` of its template: 3

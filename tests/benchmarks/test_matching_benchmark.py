@@ -14,13 +14,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import factories
+from tests.benchmarks.departement import Departement
 from wagtail_heurecivique.admin.evaluation import EvaluationPanel, default_period
 from wagtail_heurecivique.matching import suggest
 from wagtail_heurecivique.models import Commune
 from wagtail_heurecivique.reporting.indicators import compute
-
-from .. import factories
-from .departement import Departement
 
 GOAL_MEDIAN_SECONDS = 0.100
 GOAL_RATIO = 3.0

@@ -1,6 +1,6 @@
 """Benchmark: the page layer's admin views at 500 communes and 50,000 volunteers.
 
-Goals (issue 14), for every view of ``tests/test_page_layer_queries.py`` — dashboard, page
+Goals (issue 14), for every view of ``tests/tenancy/test_page_layer_queries.py`` — dashboard, page
 explorer, page chooser and its search, image chooser, image and document listings, story add and
 edit, action edit, admin search, admin API pages and images (Wagtail 8.1: its explorer endpoint)
 — asked by an editor of commune A, a département coordinator and the host site's administrator:
@@ -25,9 +25,7 @@ import pytest
 from django.db import connection
 from django.test.utils import override_settings
 
-from wagtail_heurecivique.models import CommuneHomePage, SuccessStoryPage, Volunteer
-
-from .departement import (
+from tests.benchmarks.departement import (
     CELLS,
     KNOWN_GROWTH,
     ROLES,
@@ -37,6 +35,7 @@ from .departement import (
     lists_every_volunteer,
     measure_all,
 )
+from wagtail_heurecivique.models import CommuneHomePage, SuccessStoryPage, Volunteer
 
 COMMUNES = 500
 VOLUNTEERS = 50_000

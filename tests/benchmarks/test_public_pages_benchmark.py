@@ -28,9 +28,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from tests import builders, factories
 from wagtail_heurecivique.core.enums import NeedStatus
-
-from .. import builders, factories
 
 RUNS = 40
 GOAL_RATIO = 1.5  # issue 21's goal

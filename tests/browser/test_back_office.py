@@ -6,9 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests import factories
 from wagtail_heurecivique.models import Volunteer
-
-from .. import factories
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@
 
 The live server's middleware is loaded when it starts, so the production policy is put on
 each page the browser loads by Playwright (the headers themselves are tested through the
-test client in tests/test_production.py).
+test client in tests/installation/test_production.py).
 """
 
 import importlib
@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 
 from example_site.home.demo import DemoBuilder
 from example_site.middleware import render
-
-from .. import factories
+from tests import factories
 
 MODULE = "example_site.settings.production"
 

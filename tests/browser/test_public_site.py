@@ -5,8 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from example_site.home.demo import DemoBuilder
-
-from .. import factories
+from tests import factories
 
 
 @pytest.mark.django_db(transaction=True)

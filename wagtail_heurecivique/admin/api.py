@@ -8,7 +8,7 @@ communes' homes.
 
 They also read in the listing's queries what Wagtail's serialisers ask one query an item
 for — the tags of an image or a document, the status of a page — so that a listing costs
-the same whatever the number of items on it (``tests/test_page_layer_queries.py``).
+the same whatever the number of items on it (``tests/tenancy/test_page_layer_queries.py``).
 """
 
 from django.apps import apps

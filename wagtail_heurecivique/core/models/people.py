@@ -31,6 +31,20 @@ class ContactMixin(models.Model):
         super().save(*args, **kwargs)
 
 
+class PersonNameMixin:
+    """How a person with a first and a last name reads: in full in the back office,
+    "Prénom N." on public pages (the most a public page may ever show, and only with
+    consent)."""
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def public_name(self):
+        initial = f" {self.last_name[:1]}." if self.last_name else ""
+        return f"{self.first_name}{initial}"
+
+
 class VolunteerQuerySet(CommuneScopedQuerySet):
     def available_during(self, mask, *, or_unrecorded=False):
         """Volunteers free during at least one of the slots in ``mask``; with
@@ -52,7 +66,7 @@ class VolunteerQuerySet(CommuneScopedQuerySet):
     location=["postcode", "neighbourhood", "latitude", "longitude"],
     free_text=["notes"],
 )
-class Volunteer(ContactMixin):
+class Volunteer(PersonNameMixin, ContactMixin):
     """A resident who pledged an hour a month. May have no Django user at all."""
 
     commune = models.ForeignKey(
@@ -158,15 +172,6 @@ class Volunteer(ContactMixin):
         ]
         indexes = [models.Index(fields=["commune", "status"], name="heurecivique_vol_status")]
 
-    def __str__(self):
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def public_name(self):
-        """"Prénom N.", the most a public page may ever show (and only with consent)."""
-        initial = f" {self.last_name[:1]}." if self.last_name else ""
-        return f"{self.first_name}{initial}"
-
     def clean(self):
         super().clean()
         # Lower-cased here so that the unique constraint, checked after clean(), is
@@ -242,7 +247,7 @@ class Partner(ContactMixin):
     sensitive=["sensitive_notes"],
     sensitive_permission="wagtail_heurecivique.view_sensitive_notes",
 )
-class Beneficiary(ContactMixin):
+class Beneficiary(PersonNameMixin, ContactMixin):
     """A person helped; often vulnerable, rarely online. Keep as little as possible."""
 
     commune = models.ForeignKey(
@@ -278,12 +283,3 @@ class Beneficiary(ContactMixin):
         verbose_name_plural = _("beneficiaries")
         ordering = ["last_name", "first_name"]
         permissions = [("view_sensitive_notes", _("Can see and edit beneficiaries' sensitive notes"))]
-
-    def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def public_name(self):
-        """"Prénom N.", the most a public page may ever show (and only with consent)."""
-        initial = f" {self.last_name[:1]}." if self.last_name else ""
-        return f"{self.first_name}{initial}"

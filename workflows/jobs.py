@@ -45,7 +45,18 @@ def expire_proposals(now=None):
 
 
 def escalate_overdue(now=None):
-    """Record, once, each open référent task that outlived its time limit; return how many."""
+    """Record, once, each open référent task that outlived its time limit; return how many.
+
+    Why a ``TaskDeadline`` row and this periodic job rather than viewflow 2.4's
+    ``.OnTimeout(delay, then, interrupting=False)`` boundary timer (issue 15 weighed it):
+    the time limit is data that the inbox, the digest and the "En retard" badge filter and
+    sort by (``TaskDeadline.due_at``, indexed, one row per open step); a boundary timer would
+    keep it in a second viewflow task row beside every human task, doubling the rows the
+    inbox reads. The escalation changes nothing in the path (the référent still does the
+    step; it records and warns), which as a boundary would take a Function and an End node in
+    both flows for a side effect. And the steps already open when a flow gains a boundary
+    have no armed timer unless a migration writes viewflow's task rows by hand.
+    """
     now = now or timezone.now()
     count = 0
     overdue = TaskDeadline.objects.filter(

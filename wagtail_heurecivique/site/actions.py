@@ -5,6 +5,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
+from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from wagtail_heurecivique.site.calendar import calendar_response
 from wagtail_heurecivique.site.forms import RegistrationForm
 from wagtail_heurecivique.site.page_forms import CommunePageForm
 from wagtail_heurecivique.site.pages import CommunePageMixin, PublicFormPage
+from wagtail_heurecivique.site.public_parts import cached_parts, routed_commune_id
 
 
 class ActionIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
@@ -51,9 +53,20 @@ class ActionIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        actions = ActionPage.objects.child_of(self).live().select_related("category")
         archives = request.GET.get("archives") == "1"
+        number = request.GET.get("page")
+        # A page number that is not one of the list's is a 404 before anything is cached.
+        context.update(cached_parts(
+            self, request, routed_commune_id(self) or getattr(self.commune, "pk", None),
+            lambda: self.render_parts(request, archives, number), vary=f"{int(archives)}:{number or 1}",
+        ))
+        return context
+
+    def render_parts(self, request, archives, number):
+        """The list (one page of it) and the feeds' links; valid until the next action starts."""
+        now = timezone.now()
+        children = ActionPage.objects.child_of(self).live()
+        actions = children.select_related("category")
         if archives:
             actions = actions.filter(start__lt=now).order_by("-start")
         else:
@@ -61,13 +74,32 @@ class ActionIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
         actions = actions.annotate(
             registered_count=models.Count("registrations", filter=models.Q(registrations__status=RegistrationStatus.REGISTERED))
         )
-        page = paginated(actions, request.GET.get("page"))
+        page = paginated(actions, number)
         actions = list(page.object_list)
         months = {}
         for action in actions:
             months.setdefault(action.start.astimezone(timezone.get_current_timezone()).date().replace(day=1), []).append(action)
-        context.update(actions=actions, archives=archives, months=sorted(months.items()), page_obj=page)
-        return context
+        context = {"page": self, "request": request, "actions": actions, "archives": archives,
+                   "months": sorted(months.items()), "page_obj": page}
+        if actions and not archives and page.number == 1:
+            upcoming = actions[0].start
+        else:
+            upcoming = children.filter(start__gte=now).order_by("start").values_list("start", flat=True).first()
+        return {"html": {name: get_template(template).render(context) for name, template in INDEX_PARTS.items()},
+                "until": upcoming}
+
+
+#: An action's parts rendered once and cached (``site.public_parts``), by their name in its template.
+ACTION_PARTS = {
+    "event_data": "wagtail_heurecivique/pages/includes/action_event_data.html",
+    "details": "wagtail_heurecivique/pages/includes/action_details.html",
+    "blank_form": "wagtail_heurecivique/pages/includes/action_blank_form.html",
+}
+#: The action index's parts rendered once and cached (``site.public_parts``), by their name in its template.
+INDEX_PARTS = {
+    "feed_links": "wagtail_heurecivique/pages/includes/action_index_feeds.html",
+    "listing": "wagtail_heurecivique/pages/includes/action_index_list.html",
+}
 
 
 ACTIONS_PER_PAGE = 20
@@ -157,8 +189,17 @@ class ActionPage(PublicFormPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["places_left"] = self.places_left()
+        # What the action is, its places left (registrations bump the commune's version) and its
+        # form's blank fields; the CSRF token and a form sent back with errors are rendered on
+        # every view.
+        context.update(cached_parts(self, request, routed_commune_id(self) or getattr(self.commune, "pk", None),
+                                    lambda: self.render_parts(request)))
         return context
+
+    def render_parts(self, request):
+        context = {"page": self, "request": request, "places_left": self.places_left(), "form": self.get_form()}
+        return {"html": {name: get_template(template).render(context) for name, template in ACTION_PARTS.items()},
+                "until": None}
 
     def link(self, route, registration):
         """The e-mailed link of ``route`` (confirm or cancel) for ``registration``: each route's own."""

@@ -1,9 +1,9 @@
 """A commune's Heure Civique home: the mayor's call, the two doors in, what is coming up."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +14,11 @@ from wagtail.search import index
 
 from wagtail_heurecivique.core.language import PublicLanguagePageMixin
 from wagtail_heurecivique.core.models.communes import Commune
-from wagtail_heurecivique.core.public_cache import versions
-from wagtail_heurecivique.core.settings import get_setting
 from wagtail_heurecivique.site.actions import ActionPage
 from wagtail_heurecivique.site.blocks import BodyBlock
 from wagtail_heurecivique.site.page_forms import CommuneHomePageForm
 from wagtail_heurecivique.site.pages import NeedReportPage, VolunteerSignupPage, VolunteerSpacePage
+from wagtail_heurecivique.site.public_parts import cached_parts
 from wagtail_heurecivique.site.stories import SuccessStoryPage
 
 
@@ -84,19 +83,21 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # What the home lists is read once per version of its commune (``core.public_cache``,
-        # bumped when a page of the commune is saved, moved or deleted), and again once one of
-        # its upcoming actions has started.
-        key = LISTS_KEY.format(pk=self.pk, version=versions([self.commune_id])[self.commune_id])
-        lists = cache.get(key)
-        now = timezone.now()
-        if lists is None or any(action.start < now for action in lists["upcoming_actions"]):
-            lists = self.public_lists(now)
-            cache.set(key, lists, get_setting("PUBLIC_FIGURES_CACHE_SECONDS"))
-        if lists["commune"].pk == self.commune_id:
-            self.commune = lists["commune"]  # the counters' commune, without a query
-        context.update({name: value for name, value in lists.items() if name != "commune"})
+        context.update(self.public_parts(request))
         return context
+
+    def public_parts(self, request):
+        """The doors and the lists (the next actions, the latest stories, the counters), rendered:
+        once per version of the commune, language, site and day (``site.public_parts``), and again
+        once the first of the upcoming actions has started."""
+        return cached_parts(self, request, self.commune_id, lambda: self.render_parts(request, timezone.now()))
+
+    def render_parts(self, request, now):
+        lists = self.public_lists(now)
+        context = {"page": self, "request": request, **lists}
+        upcoming = lists["upcoming_actions"]
+        return {"html": {name: get_template(template).render(context) for name, template in PARTS.items()},
+                "until": upcoming[0].start if upcoming else None}
 
     def public_lists(self, now):
         """The doors, the three next actions and the three latest stories, and the commune: five queries."""
@@ -118,4 +119,8 @@ class CommuneHomePage(PublicLanguagePageMixin, Page):
         return lists
 
 
-LISTS_KEY = "heurecivique:public:home:{pk}:{version}"
+#: The parts of the home rendered once and cached, by the name the home's template shows them under.
+PARTS = {
+    "home_doors": "wagtail_heurecivique/pages/includes/home_doors.html",
+    "home_lists": "wagtail_heurecivique/pages/includes/home_lists.html",
+}

@@ -4,8 +4,10 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,7 @@ from wagtail_heurecivique.site.page_forms import CommunePageForm
 from wagtail_heurecivique.site.page_scoping import commune_id_above
 from wagtail_heurecivique.site.pages import CommunePageMixin
 from wagtail_heurecivique.site.panels import ConsentStatusPanel
+from wagtail_heurecivique.site.public_parts import cached_parts, routed_commune_id
 
 
 class SuccessStoryIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
@@ -57,15 +60,31 @@ class SuccessStoryIndexPage(CommunePageMixin, PublicLanguagePageMixin, Page):
     per_page = 20
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
+        number = request.GET.get("page") or "1"
+        # Cached per page number; an odd one (not a number, or a huge one) is rendered, not kept.
+        commune_id = routed_commune_id(self) or getattr(self.commune, "pk", None)
+        cacheable = number.isdigit() and len(number) <= 4
+        context.update(cached_parts(self, request, commune_id if cacheable else None,
+                                    lambda: self.render_parts(request, number), vary=number))
+        return context
+
+    def render_parts(self, request, number):
+        """One page of the stories and the feeds' links."""
         stories = (
             SuccessStoryPage.objects.child_of(self).live().order_by("-date", "-pk").only("title", "date", "summary", "url_path")
         )
         # get_page() turns a page number that is not one, or too large, into a page that exists.
-        context["stories"] = Paginator(stories, self.per_page).get_page(request.GET.get("page"))
-        return context
+        context = {"page": self, "request": request, "stories": Paginator(stories, self.per_page).get_page(number)}
+        return {"html": {name: get_template(template).render(context) for name, template in INDEX_PARTS.items()},
+                "until": None}
+
+
+#: The story index's parts rendered once and cached (``site.public_parts``), by their name in its template.
+INDEX_PARTS = {
+    "feed_links": "wagtail_heurecivique/pages/includes/success_story_index_feeds.html",
+    "listing": "wagtail_heurecivique/pages/includes/success_story_index_list.html",
+}
 
 
 class SuccessStoryTag(TaggedItemBase):

@@ -28,7 +28,8 @@ volunteer_entered = Signal()
 volunteer_left = Signal()
 
 #: Someone signed up, or signed up again before confirming: their address must be
-#: confirmed through ``confirm_url``. Arguments: ``volunteer``, ``confirm_url``, ``now``.
+#: confirmed through ``confirm_url``. Arguments: ``volunteer``, ``confirm_url``, ``now``, and
+#: ``new`` (``True`` when the volunteer's row was inserted in the current transaction).
 signup_requested = Signal()
 
 #: An address that already belongs to a confirmed volunteer signed up again.

@@ -22,23 +22,23 @@ def enqueue(notification_id):
     send_notification.enqueue(notification_id)
 
 
-def notify(kind, *, key, to, commune, context, volunteer=None, user=None):
+def notify(kind, *, key, to, commune, context, volunteer=None, user=None, fresh=False):
     """Record the message and have it sent once the current transaction commits.
 
-    Returns the ledger row, or ``None`` when this message was already recorded.
+    Returns the ledger row, or ``None`` when this message was already recorded. ``fresh``:
+    the key names a row inserted in the current transaction (a volunteer signing up), which no
+    other transaction sees yet, so no ledger row can hold it: no lookup, no savepoint.
     """
     if not to:
         return None
+    values = {"kind": kind, "to": to, "commune": commune, "context": context, "volunteer": volunteer, "user": user}
     with change_reason(gettext("E-mail queued")):
-        notification, created = Notification.objects.get_or_create(
-            key=key[:200],
-            defaults={
-                "kind": kind, "to": to, "commune": commune, "context": context,
-                "volunteer": volunteer, "user": user,
-            },
-        )
-    if not created:
-        return None
+        if fresh:
+            notification = Notification.objects.create(key=key[:200], **values)
+        else:
+            notification, created = Notification.objects.get_or_create(key=key[:200], defaults=values)
+            if not created:
+                return None
     transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
 

@@ -63,11 +63,11 @@ def referent_digest(user, commune, day, *, new_needs, unassigned, overdue, inbox
     )
 
 
-def _about_volunteer(kind, volunteer, key, **context):
+def _about_volunteer(kind, volunteer, key, *, fresh=False, **context):
     """A message to a volunteer about themself (their signup, welcome, space, leaving)."""
     return notify(
         kind, key=key, to=volunteer.email, commune=volunteer.commune, volunteer=volunteer,
-        context={"volunteer": volunteer.pk, **context},
+        context={"volunteer": volunteer.pk, **context}, fresh=fresh,
     )
 
 
@@ -76,10 +76,13 @@ def _moment(now):
     return f"{now:%Y%m%d%H%M%S%f}"
 
 
-def signup_confirmation(volunteer, confirm_url, now):
-    """The double opt-in link; sent again (a new ledger row) when the same address signs up again."""
+def signup_confirmation(volunteer, confirm_url, now, *, new=False):
+    """The double opt-in link; sent again (a new ledger row) when the same address signs up again.
+
+    ``new``: the volunteer was inserted in this transaction, so no message can bear its key yet.
+    """
     return _about_volunteer(NotificationKind.SIGNUP, volunteer, f"signup:{volunteer.pk}:{_moment(now)}",
-                            confirm_url=confirm_url)
+                            confirm_url=confirm_url, fresh=new)
 
 
 def already_registered(volunteer, now):

@@ -16,8 +16,8 @@ from wagtail_heurecivique.notifications import events
 
 
 @receiver(signup_requested, dispatch_uid="heurecivique_notifications.signup_requested")
-def send_signup_confirmation(sender, volunteer, confirm_url, now, **kwargs):
-    events.signup_confirmation(volunteer, confirm_url, now)
+def send_signup_confirmation(sender, volunteer, confirm_url, now, new=False, **kwargs):
+    events.signup_confirmation(volunteer, confirm_url, now, new=new)
 
 
 @receiver(signup_repeated, dispatch_uid="heurecivique_notifications.signup_repeated")

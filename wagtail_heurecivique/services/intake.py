@@ -7,6 +7,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from wagtail_heurecivique.core.enums import (
     ActionKind,
@@ -16,6 +17,7 @@ from wagtail_heurecivique.core.enums import (
     ReporterKind,
     VolunteerStatus,
 )
+from wagtail_heurecivique.core.models.base import create_with_m2m
 from wagtail_heurecivique.core.models.communes import Commune
 from wagtail_heurecivique.core.models.consents import Consent
 from wagtail_heurecivique.core.models.needs import Need
@@ -52,44 +54,51 @@ def volunteer_for_token(token: str) -> Volunteer | None:
     return volunteer
 
 
-@transaction.atomic
 def sign_up(
     form: forms.ModelForm, commune: Commune, charter_version: str, confirm_url_for: Callable[[Volunteer], str]
 ) -> Volunteer:
     """Record a signup, or send the link again: the answer is the same either way.
 
     ``confirm_url_for(volunteer)`` builds the absolute confirmation link.
+
+    A new address (nearly every signup) is inserted at once, with its skills, consents and
+    e-mail, in one transaction; a known one meets the unique constraint of (commune, address),
+    that transaction is rolled back whole, and the known volunteer is read, locked, and sent
+    the link again. A double click sending the same signup twice at once takes the second way.
     """
     now = timezone.now()
-    email = form.cleaned_data["email"]
-    existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
-    if existing is None:
-        volunteer = form.save(commit=False)
-        volunteer.commune = commune
-        volunteer.status = VolunteerStatus.PENDING
-        volunteer.charter_version_accepted = charter_version
-        volunteer._change_reason = gettext("Signed up on the public site")
-        try:
-            # A double click sends the same signup twice at once: no row existed to lock, so
-            # the second one meets the first's row here, and is the same signup.
-            with transaction.atomic():
-                volunteer.save()
-        except IntegrityError:
-            existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
-            if existing is None:
-                raise
-    if existing is not None:
+    volunteer = form.save(commit=False)
+    volunteer.commune = commune
+    volunteer.status = VolunteerStatus.PENDING
+    volunteer.charter_version_accepted = charter_version
+    volunteer._change_reason = gettext("Signed up on the public site")
+    try:
+        with transaction.atomic():
+            return _record_new_volunteer(volunteer, form, charter_version, confirm_url_for, now)
+    except IntegrityError as error:
+        conflict = error
+    with transaction.atomic():
+        email = form.cleaned_data["email"]
+        existing = Volunteer.objects.select_for_update().filter(commune=commune, email=email).first()
+        if existing is None:
+            raise conflict  # another rule than the unique address
         if existing.status == VolunteerStatus.PENDING:
             signup_requested.send(sender=Volunteer, volunteer=existing, confirm_url=confirm_url_for(existing), now=now)
         else:
             signup_repeated.send(sender=Volunteer, volunteer=existing, now=now)
         return existing
-    form.save_m2m()
-    for purpose in (ConsentPurpose.CHARTER, ConsentPurpose.DATA_PROCESSING):
-        consent = Consent(volunteer=volunteer, purpose=purpose, text_version=charter_version, given_at=now)
-        consent._change_reason = gettext("Consent given on the public signup form")
-        consent.save()
-    signup_requested.send(sender=Volunteer, volunteer=volunteer, confirm_url=confirm_url_for(volunteer), now=now)
+
+
+def _record_new_volunteer(volunteer, form, charter_version, confirm_url_for, now):
+    create_with_m2m(volunteer, skills=form.cleaned_data.get("skills") or [])
+    consents = [
+        Consent(volunteer=volunteer, commune=volunteer.commune, purpose=purpose, text_version=charter_version, given_at=now)
+        for purpose in (ConsentPurpose.CHARTER, ConsentPurpose.DATA_PROCESSING)
+    ]
+    bulk_create_with_history(consents, Consent, default_change_reason=gettext("Consent given on the public signup form"))
+    signup_requested.send(
+        sender=Volunteer, volunteer=volunteer, confirm_url=confirm_url_for(volunteer), now=now, new=True,
+    )
     return volunteer
 
 

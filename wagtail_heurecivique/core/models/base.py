@@ -4,6 +4,7 @@ import contextvars
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_m2m_records, pre_create_historical_m2m_records
 
 #: The reason given by the innermost ``change_reason`` block, if any.
 _block_reason = contextvars.ContextVar("heurecivique_change_reason", default=None)
@@ -24,9 +25,74 @@ def change_reason(reason):
 
 
 class PluginHistoricalRecords(HistoricalRecords):
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if getattr(sender._meta, "simple_history_manager_attribute", None) == self.manager_name:
+            sender._meta.plugin_history_records = self  # for ``create_with_m2m``
+
     def get_change_reason_for_object(self, instance, history_type, using):
         # simple-history's documented hook: the instance's own ``_change_reason`` comes first.
         return super().get_change_reason_for_object(instance, history_type, using) or _block_reason.get()
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        """simple-history's copy of the many-to-many rows, without its two reads of a creation.
+
+        simple-history reads the instance back (``history_instance.instance``, a query for the
+        excluded fields) only to reach the through model, then reads the through rows: a row
+        that ``save()`` just inserted has none yet, and ``create_with_m2m`` knows those it wrote.
+        """
+        known = getattr(instance, "_history_new_m2m", None) if history_instance.history_type == "+" else None
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = field.remote_field.through
+            through_names = [f.name for f in through_model._meta.fields]
+            if history_instance.history_type == "+":
+                rows = (known or {}).get(field.name, [])
+            else:
+                fk_names = [f.name for f in through_model._meta.fields if isinstance(f, models.ForeignKey)]
+                rows = through_model.objects.filter(**{field.m2m_field_name(): instance}).select_related(*fk_names)
+            insert_rows = [
+                m2m_history_model(history=history_instance, **{name: getattr(row, name) for name in through_names})
+                for row in rows
+            ]
+            pre_create_historical_m2m_records.send(
+                sender=m2m_history_model, rows=insert_rows, history_instance=history_instance,
+                instance=instance, field=field,
+            )
+            created_rows = m2m_history_model.objects.bulk_create(insert_rows) if insert_rows else []
+            post_create_historical_m2m_records.send(
+                sender=m2m_history_model, created_rows=created_rows, history_instance=history_instance,
+                instance=instance, field=field,
+            )
+
+
+def create_with_m2m(instance, **related):
+    """Insert ``instance`` and its many-to-many rows (``field_name=[targets]``), with one history
+    row that holds both.
+
+    ``save()`` writes the history row at ``post_save``, before any many-to-many row can exist;
+    adding them afterwards writes a second, "changed" history row and reads the through table
+    back. Here: one insert per table, the creation's history row last.
+    """
+    records = instance._meta.plugin_history_records
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+    finally:
+        del instance.skip_history_when_saving
+    written = {}
+    for name, targets in related.items():
+        field = instance._meta.get_field(name)
+        through = field.remote_field.through
+        rows = [through(**{field.m2m_field_name(): instance, field.m2m_reverse_field_name(): target})
+                for target in targets]
+        written[name] = through.objects.bulk_create(rows) if rows else []
+    instance._history_new_m2m = written
+    try:
+        records.create_historical_record(instance, "+")
+    finally:
+        del instance._history_new_m2m
+    return instance
 
 
 def history_records(**kwargs):

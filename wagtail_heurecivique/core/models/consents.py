@@ -68,6 +68,10 @@ class Consent(models.Model):
     commune_path = "commune"
     objects = ConsentQuerySet.as_manager()
     history = history_records()
+    # Wagtail's reference index (filled because wagtail-modeladmin registers every model it
+    # lists) would only repeat this row's foreign keys, and no view reads it back: without it a
+    # public signup writes no index row, nor its task, per volunteer, consent and e-mail.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("consent")

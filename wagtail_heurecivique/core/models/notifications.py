@@ -49,6 +49,10 @@ class Notification(models.Model):
     objects = CommuneScopedQuerySet.as_manager()
     # Attempts and outcomes over time; and the address is erasable in history too.
     history = history_records(excluded_fields=["context"])
+    # Wagtail's reference index (filled because wagtail-modeladmin registers every model it
+    # lists) would only repeat this row's foreign keys, and no view reads it back: without it a
+    # public signup writes no index row, nor its task, per volunteer, consent and e-mail.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("e-mail sent")

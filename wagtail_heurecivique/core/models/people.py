@@ -158,6 +158,10 @@ class Volunteer(PersonNameMixin, ContactMixin):
     commune_path = "commune"
     objects = VolunteerQuerySet.as_manager()
     history = history_records(m2m_fields=[skills], excluded_fields=["updated_at", "space_opened_at"])
+    # Wagtail's reference index (filled because wagtail-modeladmin registers every model it
+    # lists) would only repeat this row's foreign keys, and no view reads it back: without it a
+    # public signup writes no index row, nor its task, per volunteer, consent and e-mail.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("volunteer")

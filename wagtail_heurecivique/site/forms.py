@@ -6,7 +6,10 @@ say whether an e-mail address is already known.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_heurecivique.core.enums import ReporterKind
@@ -58,6 +61,31 @@ class ChoicesOfRecords(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Django's checkboxes, the same markup (but the blank lines), built in Python.
+
+    Django renders each box through four nested template includes: with the signup's 45
+    boxes that was 64 % of the page's CPU. The options, their ids, ``checked`` and the
+    widget's attributes are Django's own (``get_context``); choices without groups only.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        boxes = []
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                raise ValueError("CheckboxList renders choices without groups.")
+            for option in options:
+                label_for = format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else ""
+                boxes.append(format_html(
+                    '<div>\n    <label{}><input type="{}" name="{}" value="{}"{}> {}</label></div>',
+                    label_for, option["type"], option["name"], str(option["value"]), flatatt(option["attrs"]),
+                    option["label"],
+                ))
+        outer = {key: widget["attrs"][key] for key in ("id", "class") if widget["attrs"].get(key)}
+        return format_html("<div{}>{}\n</div>", flatatt(outer), mark_safe("".join(boxes)))
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see nor fill; robots do, and are then ignored quietly."""
 
@@ -87,7 +115,7 @@ class VolunteerSignupForm(HoneypotMixin, forms.ModelForm):
             "first_name", "last_name", "email", "phone", "postcode", "neighbourhood",
             "skills", "action_kinds", "availability", "frequency", "radius_km",
         ]
-        widgets = {"skills": forms.CheckboxSelectMultiple}
+        widgets = {"skills": CheckboxList, "action_kinds": CheckboxList, "availability": CheckboxList}
         field_classes = {"skills": ChoicesOfRecords}
 
     def __init__(self, *args, **kwargs):
@@ -195,7 +223,7 @@ class VolunteerProfileForm(forms.ModelForm):
             "skills", "action_kinds", "availability", "frequency", "radius_km", "languages",
             "wants_proposal_emails", "wants_reminders", "wants_monthly_message", "message_frequency",
         ]
-        widgets = {"skills": forms.CheckboxSelectMultiple}
+        widgets = {"skills": CheckboxList, "action_kinds": CheckboxList, "availability": CheckboxList}
         field_classes = {"skills": ChoicesOfRecords}
         # Spoken to the volunteer, where the back office speaks about them.
         labels = {

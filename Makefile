@@ -8,13 +8,14 @@ MANAGE := $(PY) manage.py
 # Catalogs live inside the apps (so that they ship in the wheel) and in locale/.
 LOCALE_DIRS := wagtail_heurecivique workflows
 
-.PHONY: help install messages compilemessages demo serve test lint benchmark bench fuzz migrations-check makemigrations wheel clean
+.PHONY: help install messages compilemessages demo serve test lint benchmark bench loadtest fuzz migrations-check makemigrations wheel clean
 
 help:
 	@echo "make demo       install, migrate SQLite, load demo data, serve http://127.0.0.1:8000 (admin / changeme)"
 	@echo "make test       install what the tests need and run them"
 	@echo "make lint       ruff and the import layers (import-linter)"
 	@echo "make benchmark  speed and memory goals (pytest -m benchmark)"
+	@echo "make loadtest   signups under load: gunicorn + PostgreSQL + Redis for 60 s (not part of make test)"
 	@echo "make fuzz       the public doors' property-based tests with 1,000 examples each"
 	@echo "make messages   update the French catalogs after changing strings"
 
@@ -62,6 +63,11 @@ benchmark: compilemessages
 	PY=$(PY) scripts/benchmark.sh $(PYTEST_ARGS)
 
 bench: benchmark
+
+# Off by default: gunicorn (4 workers), a throwaway PostgreSQL and Redis, 60 s of signups on
+# loopback (scripts/loadtest.py; LOADTEST_ARGS="--seconds 120 --clients 16").
+loadtest: compilemessages
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 # The property-based tests of the public doors with 1,000 examples each (25 in `make test`).
 fuzz: compilemessages

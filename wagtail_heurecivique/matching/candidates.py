@@ -27,33 +27,49 @@ def _per_volunteer(rows, aggregate, output_field, default=None):
     return value if default is None else Coalesce(value, default)
 
 
-def candidate_queryset(need, *, today, skill_ids, commune_ids):
+def candidate_queryset(need, *, today, skill_ids, category_skill_ids, commune_ids):
     """Volunteers who pass every hard filter, annotated with what scoring needs.
 
     - commune: the need's commune or a neighbouring commune it accepts volunteers from;
     - active, and not paused (``paused_until`` in the past counts as not paused);
     - under their commune's monthly solicitation cap;
-    - skills: one of the need's skills, a skill of its category, or the need's kind preferred;
+    - skills: one of the need's skills, a skill of its category (``category_skill_ids``, a
+      list of ids), or
+      the need's kind preferred;
     - availability overlapping the need's wished slots (or not recorded: ranked, not dropped);
     - within their action radius (bounding box on coordinates; postcode equality when
       the volunteer has no coordinates);
     - never proposed this need before (whatever the answer).
+
+    Every subquery is correlated to one candidate and answered by an index of migration 0019
+    (the skills' unique pair, proposals and hours by volunteer and date): the database reads the
+    rows of the need's communes' volunteers only, never a département's worth of skills. No
+    default ordering: the caller orders (``Volunteer.Meta.ordering`` would sort for nothing).
     """
     start = month_start(today)
     # Proposals are counted from midnight, local time, on the 1st of the month.
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     through = Volunteer.skills.through
-    skill_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skill_ids))
-    category_match = Exists(through.objects.filter(volunteer_id=OuterRef("pk"), skill__category_id=need.category_id))
+    own_skills = through.objects.filter(volunteer_id=OuterRef("pk"))
     kind_bit = 1 << action_kind_bit(need.kind)
+    aliases = {
+        "_kind": F("action_kinds").bitand(kind_bit),
+        "_in_category": Exists(own_skills.filter(skill_id__in=category_skill_ids)),
+    }
+    skill_filter = Q(_in_category=True) | Q(_kind__gt=0)
+    if skill_ids:
+        aliases["_shared"] = _per_volunteer(
+            through.objects.filter(skill_id__in=skill_ids), Count("pk"), IntegerField(), default=0
+        )
+        skill_filter |= Q(_shared__gt=0)
 
     queryset = (
         Volunteer.objects.filter(commune_id__in=commune_ids)
         .active()
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
         .exclude(Exists(Proposal.objects.filter(need_id=need.pk, volunteer_id=OuterRef("pk"))))
-        .alias(_kind=F("action_kinds").bitand(kind_bit))
-        .filter(skill_match | category_match | Q(_kind__gt=0))
+        .alias(**aliases)
+        .filter(skill_filter)
         .annotate(
             solicitations=_per_volunteer(
                 Proposal.objects.filter(proposed_at__gte=since), Count("pk"), IntegerField(), default=0
@@ -64,6 +80,7 @@ def candidate_queryset(need, *, today, skill_ids, commune_ids):
             average_rating=_per_volunteer(Proposal.objects.filter(rating__isnull=False), Avg("rating"), FloatField()),
         )
         .filter(solicitations__lt=F("commune__monthly_solicitation_cap"))
+        .order_by()
     )
     if need.wished_slots:
         queryset = queryset.available_during(need.wished_slots, or_unrecorded=True)

@@ -1,7 +1,10 @@
 """One function per criterion: a score from 0 to 1 and the words that explain it.
 
-Each returns ``(score, phrase)``; the phrase is ``None`` when the criterion says nothing
-worth reading (for example no language is needed).
+Each returns ``(score, phrase)``. The phrase is deferred: a function of no argument that
+gives the translated words, called only for the suggestions that are returned (a need may
+have a thousand candidates and show twenty); it is ``None`` when the criterion says nothing
+worth reading (for example no language is needed). ``ranking.py`` mirrors each score as a
+SQL expression, so that the database can pre-rank the candidates: change both together.
 """
 
 import math
@@ -31,13 +34,13 @@ def skills(volunteer, need, context):
     prefers_kind = bool(volunteer.action_kinds & (1 << action_kind_bit(need.kind)))
     if context.need_skill_ids:
         if shared:
-            return len(shared) / len(context.need_skill_ids), _skills_phrase(shared)
+            return len(shared) / len(context.need_skill_ids), lambda: _skills_phrase(shared)
         if in_category:
-            return 0.5, _skills_phrase(in_category)
+            return 0.5, lambda: _skills_phrase(in_category)
     elif in_category:
-        return 1.0, _skills_phrase(in_category)
+        return 1.0, lambda: _skills_phrase(in_category)
     if prefers_kind:
-        return 0.25, LIKES_KIND[need.kind]()
+        return 0.25, LIKES_KIND[need.kind]
     return 0.0, None
 
 
@@ -49,34 +52,41 @@ def availability(volunteer, need, context):
     if not need.wished_slots:
         return 1.0, None
     if not volunteer.availability:
-        return 0.3, _("availability not recorded")
+        return 0.3, lambda: _("availability not recorded")
     overlap = bits_from_mask(volunteer.availability & need.wished_slots)
-    labels = context.slot_labels
+    wished = len(bits_from_mask(need.wished_slots))
+    return len(overlap) / wished, lambda: _available_phrase(overlap, context.slot_labels)
+
+
+def _available_phrase(overlap, labels):
     shown = [labels[bit] for bit in overlap[:MAX_SLOTS_SHOWN]]
     if len(overlap) > MAX_SLOTS_SHOWN:
         shown.append("…")
-    wished = len(bits_from_mask(need.wished_slots))
-    return len(overlap) / wished, _("available %(slots)s") % {"slots": ", ".join(shown)}
+    return _("available %(slots)s") % {"slots": ", ".join(shown)}
 
 
 def distance(volunteer, need, context):
     if None not in (volunteer.latitude, volunteer.longitude, need.latitude, need.longitude):
         km = haversine_km(volunteer.latitude, volunteer.longitude, need.latitude, need.longitude)
         radius = max(volunteer.radius_km, 1)
-        return max(0.0, 1 - km / radius), format_distance(km)
+        return max(0.0, 1 - km / radius), lambda: format_distance(km)
     if need.neighbourhood and volunteer.neighbourhood and need.neighbourhood.lower() == volunteer.neighbourhood.lower():
-        return 0.7, _("same neighbourhood")
+        return 0.7, lambda: _("same neighbourhood")
     if need.postcode and volunteer.postcode == need.postcode:
-        return 0.5, _("same postcode")
-    return 0.3, _("distance unknown")
+        return 0.5, lambda: _("same postcode")
+    return 0.3, lambda: _("distance unknown")
 
 
 def fairness(volunteer, need, context):
     """The programme asks one hour a month: the least solicited come first."""
     solicitations, minutes = volunteer.solicitations, volunteer.minutes_this_month
     score = 0.5 / (1 + solicitations) + 0.5 / (1 + minutes / 60)
+    return score, lambda: _fairness_phrase(solicitations, minutes)
+
+
+def _fairness_phrase(solicitations, minutes):
     if solicitations == 0 and minutes == 0:
-        return score, _("not yet solicited this month")
+        return _("not yet solicited this month")
     parts = []
     if solicitations:
         parts.append(
@@ -85,25 +95,24 @@ def fairness(volunteer, need, context):
         )
     if minutes:
         parts.append(_("%(duration)s given this month") % {"duration": format_duration(minutes)})
-    return score, ", ".join(parts)
+    return ", ".join(parts)
 
 
 def feedback(volunteer, need, context):
     if volunteer.average_rating is None:
-        return 0.5, _("no feedback yet")
+        return 0.5, lambda: _("no feedback yet")
     rating = volunteer.average_rating
-    return (rating - 1) / 4, _("feedback %(rating)s/5") % {"rating": number_format(round(rating, 1), 1)}
+    return (rating - 1) / 4, lambda: _("feedback %(rating)s/5") % {"rating": number_format(round(rating, 1), 1)}
 
 
 def language(volunteer, need, context):
     if not need.language:
         return 1.0, None
-    name = Language(need.language).label.lower()
     if not volunteer.languages:
-        return 0.5, _("languages not recorded")
+        return 0.5, lambda: _("languages not recorded")
     if volunteer.languages & (1 << language_bit(need.language)):
-        return 1.0, _("speaks %(language)s") % {"language": name}
-    return 0.0, _("does not speak %(language)s") % {"language": name}
+        return 1.0, lambda: _("speaks %(language)s") % {"language": Language(need.language).label.lower()}
+    return 0.0, lambda: _("does not speak %(language)s") % {"language": Language(need.language).label.lower()}
 
 
 CRITERIA = {

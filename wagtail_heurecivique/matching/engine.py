@@ -2,10 +2,16 @@
 
 Ranking is deterministic: by total score (rounded to 4 decimals), then fewest
 solicitations this month, fewest minutes given this month, then oldest volunteer id.
+
+The database pre-ranks: it computes the same weighted score (``ranking.py``), orders by the
+same key and sends the first ``PRE_RANK_FACTOR × limit`` candidates; Python scores those again
+with the criteria of ``criteria.py`` (the reference) and keeps ``limit``. The words of the
+explanation are built only for the suggestions returned, when they are read.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -19,13 +25,23 @@ from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.settings import DEFAULTS, get_setting
 from wagtail_heurecivique.matching.candidates import candidate_queryset
 from wagtail_heurecivique.matching.criteria import CRITERIA, slot_labels
+from wagtail_heurecivique.matching.ranking import annotate_for_ranking, score_expression
+
+#: How many candidates the database sends to Python per suggestion asked: a margin for where
+#: its floating-point score rounds differently (``ranking.py``). 3 × 20 = 60 rows at most.
+PRE_RANK_FACTOR = 3
 
 
 @dataclass
 class Suggestion:
     volunteer: Volunteer
     score: float  # 0 to 100
-    criteria: dict = field(default_factory=dict)  # name -> (score 0..1, phrase or None)
+    scores: dict = field(default_factory=dict)  # name -> (score 0..1, deferred phrase or None)
+
+    @cached_property
+    def criteria(self):
+        """name -> (score 0..1, phrase or None), the phrases translated now."""
+        return {name: (score, phrase() if phrase else None) for name, (score, phrase) in self.scores.items()}
 
     @property
     def explanation(self):
@@ -44,36 +60,49 @@ def weights_for(commune):
     return weights
 
 
-def suggest(need, *, limit=20, today=None):
-    """The best ``limit`` volunteers for ``need``, with the reasons of their rank."""
+def suggest(need, *, limit=20, today=None, pre_rank=True):
+    """The best ``limit`` volunteers for ``need`` (all with ``limit=None``), with the reasons of their rank.
+
+    ``pre_rank=False`` scores every candidate in Python, as the reference the pre-rank is
+    tested against.
+    """
     today = today or timezone.localdate()
     commune = need.commune
+    weights = weights_for(commune)
     need_skill_ids = set(need.skills.values_list("pk", flat=True))
     commune_ids = [commune.pk, *Commune.neighbour_communes.through.objects.filter(
         from_commune_id=commune.pk
     ).values_list("to_commune_id", flat=True)]
-    candidates = list(
-        candidate_queryset(need, today=today, skill_ids=need_skill_ids, commune_ids=commune_ids).only(
-            "pk", "latitude", "longitude", "postcode", "neighbourhood", "radius_km",
-            "availability", "action_kinds", "languages", "first_name", "last_name", "commune_id",
-        )
+    # A list, not a subquery: the database would ask it again for each candidate.
+    category_skill_ids = list(Skill.objects.filter(category_id=need.category_id).values_list("pk", flat=True))
+    queryset = candidate_queryset(
+        need, today=today, skill_ids=need_skill_ids, category_skill_ids=category_skill_ids, commune_ids=commune_ids
+    ).only(
+        "pk", "latitude", "longitude", "postcode", "neighbourhood", "radius_km",
+        "availability", "action_kinds", "languages", "first_name", "last_name", "commune_id",
     )
-    context = _context(need, need_skill_ids, candidates)
-    weights = weights_for(commune)
+    if pre_rank and limit is not None:
+        queryset = (
+            annotate_for_ranking(queryset, need)
+            .annotate(pre_rank_score=score_expression(need, need_skill_ids, weights))
+            .order_by("-pre_rank_score", "solicitations", "minutes_this_month", "pk")[: PRE_RANK_FACTOR * limit]
+        )
+    candidates = list(queryset)
+    context = _context(need_skill_ids, candidates)
     total_weight = sum(weights.values()) or 1
     suggestions = []
     for volunteer in candidates:
         scored = {name: criterion(volunteer, need, context) for name, criterion in CRITERIA.items()}
         total = 100 * sum(weights[name] * score for name, (score, _phrase) in scored.items()) / total_weight
-        suggestions.append(Suggestion(volunteer=volunteer, score=round(total, 4), criteria=scored))
+        suggestions.append(Suggestion(volunteer=volunteer, score=round(total, 4), scores=scored))
     suggestions.sort(
         key=lambda s: (-s.score, s.volunteer.solicitations, s.volunteer.minutes_this_month, s.volunteer.pk)
     )
     return suggestions[:limit]
 
 
-def _context(need, need_skill_ids, candidates):
-    """What every criterion reads, fetched once for all candidates (two queries)."""
+def _context(need_skill_ids, candidates):
+    """What every criterion reads, fetched once for all candidates (one query)."""
     volunteer_skills = {}
     rows = Volunteer.skills.through.objects.filter(volunteer_id__in=[v.pk for v in candidates]).values_list(
         "volunteer_id", "skill_id", "skill__name", "skill__category_id"
@@ -82,7 +111,6 @@ def _context(need, need_skill_ids, candidates):
     for volunteer_id, skill_id, name, category_id in rows:
         volunteer_skills.setdefault(volunteer_id, {})[skill_id] = name
         skill_categories[skill_id] = category_id
-    skill_categories.update(Skill.objects.filter(pk__in=need_skill_ids).values_list("pk", "category_id"))
     return SimpleNamespace(
         need_skill_ids=need_skill_ids,
         volunteer_skills=volunteer_skills,

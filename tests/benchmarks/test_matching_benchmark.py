@@ -1,12 +1,16 @@
 """Benchmark: top-20 suggestions for one need among 5,000 then 50,000 volunteers.
 
-Goals (issue 6): median ≤ 100 ms at 50,000 volunteers on PostgreSQL, ratio 50k/5k ≤ 3,
-the same number of SQL queries whatever the size. The same data then times the
-département's evaluation (every indicator over all communes, goal ≤ 2 s) and the
-coordinator's dashboard panel over all communes (goal ≤ 2 s).
-Run with `make benchmark`.
+Goals (issue 21), on PostgreSQL, as ratios to the candidate query's own ``EXPLAIN ANALYZE``
+execution time measured in the same run (the peer, its median over the sampled needs at
+50,000 volunteers; 12 ms when the issue was written, so that 2.5 × is 30 ms): median ≤ 2.5 ×,
+p95 ≤ 5 ×, the need with the most candidates ≤ 12.5 ×; 50k/5k ≤ 1.5; the same number of SQL
+queries whatever the size. The same data then times the département's evaluation (every
+indicator over all communes, goal ≤ 2 s) and the coordinator's dashboard panel (goal ≤ 2 s).
+500,000 volunteers are not built: 45,000 take 90–140 s to write on these machines, 450,000
+would take 15 to 20 minutes. Run with `make benchmark`.
 """
 
+import json
 import statistics
 import time
 
@@ -15,27 +19,49 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.benchmarks import report
 from tests.benchmarks.departement import Departement
 from wagtail_heurecivique.admin.evaluation import EvaluationPanel, default_period
 from wagtail_heurecivique.matching import suggest
+from wagtail_heurecivique.matching.engine import candidate_query
 from wagtail_heurecivique.models import Commune
 from wagtail_heurecivique.reporting.indicators import compute
 
-GOAL_MEDIAN_SECONDS = 0.100
-GOAL_RATIO = 3.0
+GOAL_MEDIAN_RATIO = 2.5
+GOAL_P95_RATIO = 5.0
+GOAL_WORST_RATIO = 12.5
+GOAL_SCALE_RATIO = 1.5
 RUNS = 30
+WORST_RUNS = 10
 GOAL_EVALUATION_SECONDS = 2.0
 
 
 def measure(needs):
-    timings, queries = [], set()
+    """Wall and CPU seconds of one ``suggest`` per need (after one call to warm), and the query counts."""
+    walls, cpus, queries = [], [], set()
     for need in needs:
+        suggest(need, limit=20)
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            suggest(need, limit=20)
-            timings.append(time.perf_counter() - start)
+            wall, cpu = report.timings(lambda need=need: suggest(need, limit=20), 1)
+        walls += wall
+        cpus += cpu
         queries.add(len(captured))
-    return statistics.median(timings), max(timings), queries
+    return walls, cpus, queries
+
+
+def candidate_sql_seconds(need):
+    """The candidate query's own execution time: ``EXPLAIN ANALYZE`` on PostgreSQL, its wall time elsewhere."""
+    queryset = candidate_query(need, limit=20)[0]
+    if connection.vendor != "postgresql":
+        began = time.perf_counter()
+        list(queryset)
+        return time.perf_counter() - began
+    plan = json.loads(queryset.explain(format="json", analyze=True))
+    return plan[0]["Execution Time"] / 1000
+
+
+def candidates(need):
+    return candidate_query(need, limit=None)[0].count()
 
 
 def analyse():
@@ -55,11 +81,17 @@ def test_suggestions_at_departement_scale(capsys):
     analyse()
     sample = departement.sample_needs(RUNS)
     small = measure(sample)
+    sql_small = [candidate_sql_seconds(need) for need in sample]
 
     more = departement.add_volunteers(45_000)
     departement.add_activity(more, needs, proposals=15_000)
     analyse()
     large = measure(sample)
+    sql_large = [candidate_sql_seconds(need) for need in sample]
+    # The need with the most candidates of the sample, asked again and again.
+    worst_need = max(sample, key=candidates)
+    worst_count = candidates(worst_need)
+    worst_walls, worst_cpus = report.timings(lambda: suggest(worst_need, limit=20), WORST_RUNS)
     built = time.perf_counter() - built
 
     # The same data serves the département's evaluation: every indicator, all communes.
@@ -76,23 +108,35 @@ def test_suggestions_at_departement_scale(capsys):
         EvaluationPanel(coordinator).get_context_data({})
         panel_seconds = time.perf_counter() - began
 
-    ratio = large[0] / small[0]
+    postgresql = connection.vendor == "postgresql"
+    peer = statistics.median(sql_large)
+    peer_label = f"candidate SQL {'EXPLAIN ANALYZE' if postgresql else 'alone'} p50"
+    rows = []
+    for label, (walls, cpus, queries), sql in (("5,000", small, sql_small), ("50,000", large, sql_large)):
+        report.record(f"matching candidate SQL, {label} volunteers", sql, peer="")
+        rows.append(report.record(
+            f"matching top-20, {label} volunteers", walls, peer=peer_label, ratio=statistics.median(walls) / peer,
+            goal=GOAL_MEDIAN_RATIO if label == "50,000" and postgresql else None,
+            queries=max(queries), cpu_seconds=cpus,
+        ))
+    p95 = report.record("matching top-20 p95, 50,000 volunteers", large[0], peer=peer_label,
+                        ratio=report.percentile(large[0], 0.95) / peer, goal=GOAL_P95_RATIO if postgresql else None)
+    worst = report.record(f"matching worst need ({worst_count} candidates), 50k", worst_walls, peer=peer_label,
+                          ratio=statistics.median(worst_walls) / peer, goal=GOAL_WORST_RATIO if postgresql else None,
+                          cpu_seconds=worst_cpus)
+    scale = report.record("matching top-20 50k / 5k", large[0], peer="matching top-20, 5,000",
+                          ratio=rows[1].p50_ms / rows[0].p50_ms, goal=GOAL_SCALE_RATIO)
+    report.record("département evaluation, 500 communes", [evaluation_seconds], queries=len(captured),
+                  peer="", goal=None)
+    report.record("département dashboard panel, 500 communes", [panel_seconds], queries=len(panel_queries),
+                  peer="", goal=None)
     with capsys.disabled():
-        print(f"\nMatching benchmark on {connection.vendor} — 500 communes, 20,000 needs, {RUNS} needs of the largest communes")
-        print(f"{'volunteers':>12} {'median ms':>10} {'max ms':>8} {'queries/call':>13}")
-        for label, (median, worst, queries) in (("5,000", small), ("50,000", large)):
-            print(f"{label:>12} {median * 1000:>10.1f} {worst * 1000:>8.1f} {'/'.join(map(str, sorted(queries))):>13}")
-        print(f"ratio 50k/5k: {ratio:.2f} (goal ≤ {GOAL_RATIO}); data built and measured in {built:.0f} s")
-        print(
-            f"département evaluation (500 communes, 50,000 volunteers): {evaluation_seconds * 1000:.0f} ms, "
-            f"{len(captured)} queries (goal ≤ {GOAL_EVALUATION_SECONDS:.0f} s)"
-        )
-        print(
-            f"département dashboard panel (coordinator, 500 communes): {panel_seconds * 1000:.0f} ms, "
-            f"{len(panel_queries)} queries (goal ≤ {GOAL_EVALUATION_SECONDS:.0f} s)"
-        )
-    assert large[0] <= GOAL_MEDIAN_SECONDS
-    assert ratio <= GOAL_RATIO
+        print(f"\nMatching benchmark on {connection.vendor}: data built and measured in {built:.0f} s")
     assert len(small[2] | large[2]) == 1, "the number of queries must not depend on the data"
+    if postgresql:
+        assert rows[1].ratio <= GOAL_MEDIAN_RATIO
+        assert p95.ratio <= GOAL_P95_RATIO
+        assert worst.ratio <= GOAL_WORST_RATIO
+    assert scale.ratio <= GOAL_SCALE_RATIO
     assert evaluation_seconds <= GOAL_EVALUATION_SECONDS
     assert panel_seconds <= GOAL_EVALUATION_SECONDS

@@ -60,12 +60,8 @@ def weights_for(commune):
     return weights
 
 
-def suggest(need, *, limit=20, today=None, pre_rank=True):
-    """The best ``limit`` volunteers for ``need`` (all with ``limit=None``), with the reasons of their rank.
-
-    ``pre_rank=False`` scores every candidate in Python, as the reference the pre-rank is
-    tested against.
-    """
+def candidate_query(need, *, limit=20, today=None, pre_rank=True):
+    """The one query that finds and pre-ranks the candidates (what ``suggest`` sends)."""
     today = today or timezone.localdate()
     commune = need.commune
     weights = weights_for(commune)
@@ -87,6 +83,16 @@ def suggest(need, *, limit=20, today=None, pre_rank=True):
             .annotate(pre_rank_score=score_expression(need, need_skill_ids, weights))
             .order_by("-pre_rank_score", "solicitations", "minutes_this_month", "pk")[: PRE_RANK_FACTOR * limit]
         )
+    return queryset, need_skill_ids, weights
+
+
+def suggest(need, *, limit=20, today=None, pre_rank=True):
+    """The best ``limit`` volunteers for ``need`` (all with ``limit=None``), with the reasons of their rank.
+
+    ``pre_rank=False`` scores every candidate in Python, as the reference the pre-rank is
+    tested against.
+    """
+    queryset, need_skill_ids, weights = candidate_query(need, limit=limit, today=today, pre_rank=pre_rank)
     candidates = list(queryset)
     context = _context(need_skill_ids, candidates)
     total_weight = sum(weights.values()) or 1

@@ -268,6 +268,9 @@ class Proposal(models.Model):
                 violation_error_message=_("This volunteer has already been proposed for this need."),
             )
         ]
+        # The matching engine counts each candidate's proposals of the month (and averages their
+        # ratings) in a subquery per candidate: one index probe each.
+        indexes = [models.Index(fields=["volunteer", "proposed_at"], name="heurecivique_prop_vol_date")]
 
     def __str__(self):
         return f"{self.need} → {self.volunteer}"
@@ -306,6 +309,8 @@ class HoursRecord(models.Model):
         verbose_name = _("hours given")
         verbose_name_plural = _("hours given")
         ordering = ["-date"]
+        # The matching engine sums each candidate's minutes of the month: one index probe each.
+        indexes = [models.Index(fields=["volunteer", "date"], name="heurecivique_hours_vol_date")]
 
     def __str__(self):
         return _("%(minutes)s min by %(volunteer)s on %(date)s") % {

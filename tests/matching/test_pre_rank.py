@@ -118,9 +118,11 @@ def test_the_pre_ranked_top_is_the_full_scoring_top(commune_a, skills, need_data
             full = suggest(need, limit=None, pre_rank=False, today=TODAY)
             ranked = suggest(need, limit=limit, today=TODAY)
             assert [(s.volunteer.pk, s.score) for s in ranked] == [(s.volunteer.pk, s.score) for s in full[:limit]]
-            # The database's own score of each row it sent is Python's.
+            # The database's own score of each row it sent is Python's, to the last decimal: PostgreSQL
+            # rounds a numeric half away from zero, Python a float half to even (53.90625: 53.9063
+            # there, 53.9062 here), one of the disagreements the pre-rank window absorbs.
             for suggestion in ranked:
-                assert float(suggestion.volunteer.pre_rank_score) == pytest.approx(suggestion.score, abs=1e-4)
+                assert float(suggestion.volunteer.pre_rank_score) == pytest.approx(suggestion.score, abs=1.5e-4)
             raise Rollback
     except Rollback:
         pass

@@ -50,13 +50,17 @@ def candidate_queryset(need, *, today, skill_ids, category_skill_ids, commune_id
     # Proposals are counted from midnight, local time, on the 1st of the month.
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     through = Volunteer.skills.through
-    own_skills = through.objects.filter(volunteer_id=OuterRef("pk"))
     kind_bit = 1 << action_kind_bit(need.kind)
     aliases = {
         "_kind": F("action_kinds").bitand(kind_bit),
-        "_in_category": Exists(own_skills.filter(skill_id__in=category_skill_ids)),
+        # A count, not EXISTS: PostgreSQL answers an EXISTS in an OR with one hashed set of every
+        # volunteer-skill row of the category (a département's worth); a count is one probe of
+        # the (volunteer, skill) unique index per candidate of the need's communes.
+        "_in_category": _per_volunteer(
+            through.objects.filter(skill_id__in=category_skill_ids), Count("pk"), IntegerField(), default=0
+        ),
     }
-    skill_filter = Q(_in_category=True) | Q(_kind__gt=0)
+    skill_filter = Q(_in_category__gt=0) | Q(_kind__gt=0)
     if skill_ids:
         aliases["_shared"] = _per_volunteer(
             through.objects.filter(skill_id__in=skill_ids), Count("pk"), IntegerField(), default=0
@@ -77,7 +81,10 @@ def candidate_queryset(need, *, today, skill_ids, category_skill_ids, commune_id
             minutes_this_month=_per_volunteer(
                 HoursRecord.objects.filter(date__gte=start), Sum("minutes"), IntegerField(), default=0
             ),
-            average_rating=_per_volunteer(Proposal.objects.filter(rating__isnull=False), Avg("rating"), FloatField()),
+            # A float in SQL (AVG of integers is numeric on PostgreSQL): the pre-rank reads it raw.
+            average_rating=_per_volunteer(
+                Proposal.objects.filter(rating__isnull=False), Cast(Avg("rating"), FloatField()), FloatField()
+            ),
         )
         .filter(solicitations__lt=F("commune__monthly_solicitation_cap"))
         .order_by()

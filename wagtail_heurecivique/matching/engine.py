@@ -15,6 +15,7 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.settings import DEFAULTS, get_setting
 from wagtail_heurecivique.matching.candidates import candidate_queryset
 from wagtail_heurecivique.matching.criteria import CRITERIA, slot_labels
-from wagtail_heurecivique.matching.ranking import annotate_for_ranking, score_expression
+from wagtail_heurecivique.matching.ranking import pre_ranked
 
 #: How many candidates the database sends to Python per suggestion asked: a margin for where
 #: its floating-point score rounds differently (``ranking.py``). 3 × 20 = 60 rows at most.
@@ -61,7 +62,10 @@ def weights_for(commune):
 
 
 def candidate_query(need, *, limit=20, today=None, pre_rank=True):
-    """The one query that finds and pre-ranks the candidates (what ``suggest`` sends)."""
+    """The one query that finds and pre-ranks the candidates (what ``suggest`` sends).
+
+    A queryset, or with the pre-rank a raw queryset over it (``ranking.pre_ranked``).
+    """
     today = today or timezone.localdate()
     commune = need.commune
     weights = weights_for(commune)
@@ -78,11 +82,10 @@ def candidate_query(need, *, limit=20, today=None, pre_rank=True):
         "availability", "action_kinds", "languages", "first_name", "last_name", "commune_id",
     )
     if pre_rank and limit is not None:
-        queryset = (
-            annotate_for_ranking(queryset, need)
-            .annotate(pre_rank_score=score_expression(need, need_skill_ids, weights))
-            .order_by("-pre_rank_score", "solicitations", "minutes_this_month", "pk")[: PRE_RANK_FACTOR * limit]
-        )
+        columns = {"in_category": F("_in_category")}
+        if need_skill_ids:
+            columns["shared_skills"] = F("_shared")
+        queryset = pre_ranked(queryset.annotate(**columns), need, need_skill_ids, weights, PRE_RANK_FACTOR * limit)
     return queryset, need_skill_ids, weights
 
 

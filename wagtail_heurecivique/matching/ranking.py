@@ -1,114 +1,102 @@
-"""The criteria's scores as SQL expressions: the database pre-ranks the candidates.
+"""The criteria's scores in SQL: the database pre-ranks the candidates.
 
 Each function mirrors the criterion of the same name in ``criteria.py`` (same cases, same
-values), over the annotations of ``candidates.candidate_queryset``. ``score_expression`` weighs
-them as ``engine.suggest`` does, so that the database can order the candidates and send only
-the first few to Python, which scores them again (the reference) and explains them.
+values), as SQL over the columns of the candidate query (``candidates.candidate_queryset``,
+its annotations included) wrapped as a derived table ``c``. The wrapping is what makes it
+cheap: each per-candidate subquery is asked once per row, where an expression of the ORM that
+named an annotation three times would copy its subquery three times. ``pre_ranked`` orders
+``c`` by the weighted score (rounded as ``engine.suggest`` rounds it, with its tie-breakers)
+and keeps the first rows; Python scores them again (the reference) and explains them.
 
 Where SQL and Python may still disagree, the pre-rank window (``engine.PRE_RANK_FACTOR``) absorbs
-it: floating-point rounding in the last decimal, and ``LOWER`` on SQLite, which folds ASCII
+it: floating-point rounding in the last decimal (PostgreSQL rounds a numeric half away from
+zero, Python a float half to even: 53.90625 is 53.9063 there, 53.9062 here), and ``LOWER`` on SQLite, which folds ASCII
 letters only (« Écoles » and « écoles » are one neighbourhood to Python, two to SQLite).
 """
 
 import math
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import ASin, Cast, Coalesce, Cos, Greatest, Lower, NullIf, Radians, Round, Sin, Sqrt
+from django.db import connection
 
-from wagtail_heurecivique.core.fields import bits_from_mask, language_bit
+from wagtail_heurecivique.core.fields import action_kind_bit, bits_from_mask, language_bit
 
 EARTH_RADIUS_KM = 6371.0
 
 
-def _float(value):
-    return Value(float(value), output_field=FloatField())
+def _real(sql):
+    kind = "double precision" if connection.vendor == "postgresql" else "REAL"
+    return f"CAST({sql} AS {kind})"
 
 
-def _real(expression):
-    return Cast(expression, FloatField())
+def _number(value):
+    # repr() of a float is exact and valid SQL; it is never user input.
+    return repr(float(value))
 
 
 def skills(need, need_skill_ids):
-    category = _float(0.5 if need_skill_ids else 1.0)
-    otherwise = Case(
-        When(_in_category=True, then=category), When(_kind__gt=0, then=_float(0.25)),
-        default=_float(0.0), output_field=FloatField(),
-    )
+    category = _number(0.5 if need_skill_ids else 1.0)
+    kind = 1 << action_kind_bit(need.kind)
+    otherwise = f"(CASE WHEN c.in_category > 0 THEN {category} WHEN (c.action_kinds & {kind}) > 0 THEN 0.25 ELSE 0.0 END)"
     if not need_skill_ids:
-        return otherwise
-    # NULLIF asks the shared skills' subquery once, where CASE WHEN would ask it twice.
-    shared = _real(NullIf(F("_shared"), Value(0))) / _float(len(need_skill_ids))
-    return Coalesce(shared, otherwise, output_field=FloatField())
+        return otherwise, []
+    shared = f"({_real('NULLIF(c.shared_skills, 0)')} / {_number(len(need_skill_ids))})"
+    return f"COALESCE({shared}, {otherwise})", []
 
 
 def availability(need):
     wished = bits_from_mask(need.wished_slots)
     if not wished:
-        return _float(1.0)
-    overlap = sum((F("availability").bitrightshift(bit).bitand(1) for bit in wished[1:]),
-                  F("availability").bitrightshift(wished[0]).bitand(1))
-    return Case(
-        When(availability=0, then=_float(0.3)),
-        default=_real(overlap) / _float(len(wished)),
-        output_field=FloatField(),
-    )
+        return "1.0", []
+    overlap = " + ".join(f"((c.availability >> {int(bit)}) & 1)" for bit in wished)
+    return f"(CASE WHEN c.availability = 0 THEN 0.3 ELSE {_real(f'({overlap})')} / {_number(len(wished))} END)", []
 
 
 def distance(need):
-    fallback = []
+    cases, params = [], []
+    if need.latitude is not None and need.longitude is not None:
+        latitude, longitude = math.radians(float(need.latitude)), math.radians(float(need.longitude))
+        lat, lon = f"RADIANS({_real('c.latitude')})", f"RADIANS({_real('c.longitude')})"
+        half_dlat = f"SIN(({lat} - {_number(latitude)}) / 2.0)"
+        half_dlon = f"SIN(({lon} - {_number(longitude)}) / 2.0)"
+        a = f"({half_dlat} * {half_dlat} + {_number(math.cos(latitude))} * COS({lat}) * {half_dlon} * {half_dlon})"
+        km = f"({_number(2 * EARTH_RADIUS_KM)} * ASIN(SQRT({a})))"
+        radius = _real("(CASE WHEN c.radius_km > 1 THEN c.radius_km ELSE 1 END)")
+        near = f"(1.0 - {km} / {radius})"
+        cases.append(
+            f"WHEN c.latitude IS NOT NULL AND c.longitude IS NOT NULL THEN (CASE WHEN {near} > 0.0 THEN {near} ELSE 0.0 END)"
+        )
     if need.neighbourhood:
-        fallback.append(When(Q(_neighbourhood=need.neighbourhood.lower()), then=_float(0.7)))
+        cases.append("WHEN LOWER(c.neighbourhood) = %s THEN 0.7")
+        params.append(need.neighbourhood.lower())
     if need.postcode:
-        fallback.append(When(postcode=need.postcode, then=_float(0.5)))
-    if need.latitude is None or need.longitude is None:
-        return Case(*fallback, default=_float(0.3), output_field=FloatField())
-    latitude, longitude = math.radians(float(need.latitude)), math.radians(float(need.longitude))
-    volunteer_latitude, volunteer_longitude = Radians(_real("latitude")), Radians(_real("longitude"))
-    half_dlat = Sin((volunteer_latitude - _float(latitude)) / _float(2))
-    half_dlon = Sin((volunteer_longitude - _float(longitude)) / _float(2))
-    a = half_dlat * half_dlat + _float(math.cos(latitude)) * Cos(volunteer_latitude) * half_dlon * half_dlon
-    km = _float(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a))
-    near = Greatest(_float(0.0), _float(1.0) - km / _real(Greatest(F("radius_km"), Value(1))))
-    located = Q(latitude__isnull=False, longitude__isnull=False)
-    return Case(When(located, then=near), *fallback, default=_float(0.3), output_field=FloatField())
+        cases.append("WHEN c.postcode = %s THEN 0.5")
+        params.append(need.postcode)
+    if not cases:
+        return "0.3", params
+    return f"(CASE {' '.join(cases)} ELSE 0.3 END)", params
 
 
 def fairness(need):
-    return ExpressionWrapper(
-        _float(0.5) / (_float(1.0) + _real(F("solicitations")))
-        + _float(0.5) / (_float(1.0) + _real(F("minutes_this_month")) / _float(60)),
-        output_field=FloatField(),
+    return (
+        f"(0.5 / (1.0 + {_real('c.solicitations')}) + 0.5 / (1.0 + {_real('c.minutes_this_month')} / 60.0))",
+        [],
     )
 
 
 def feedback(need):
-    return Coalesce((_real(F("average_rating")) - _float(1.0)) / _float(4.0), _float(0.5), output_field=FloatField())
+    return f"COALESCE(({_real('c.average_rating')} - 1.0) / 4.0, 0.5)", []
 
 
 def language(need):
     if not need.language:
-        return _float(1.0)
-    return Case(
-        When(languages=0, then=_float(0.5)),
-        When(Q(_language__gt=0), then=_float(1.0)),
-        default=_float(0.0),
-        output_field=FloatField(),
-    )
+        return "1.0", []
+    bit = 1 << language_bit(need.language)
+    return f"(CASE WHEN c.languages = 0 THEN 0.5 WHEN (c.languages & {bit}) > 0 THEN 1.0 ELSE 0.0 END)", []
 
 
-def annotate_for_ranking(queryset, need):
-    """The aliases the expressions read that ``candidate_queryset`` does not define."""
-    aliases = {}
-    if need.neighbourhood:
-        aliases["_neighbourhood"] = Lower("neighbourhood")
-    if need.language:
-        aliases["_language"] = F("languages").bitand(1 << language_bit(need.language))
-    return queryset.alias(**aliases) if aliases else queryset
-
-
-def score_expression(need, need_skill_ids, weights):
+def score_sql(need, need_skill_ids, weights):
     """The total score, 0 to 100, rounded to 4 decimals as ``engine.suggest`` rounds it."""
-    expressions = {
+    parts = {
         "skills": skills(need, need_skill_ids),
         "availability": availability(need),
         "distance": distance(need),
@@ -117,11 +105,27 @@ def score_expression(need, need_skill_ids, weights):
         "language": language(need),
     }
     total_weight = sum(weights.values()) or 1
-    weighted = [_float(weights[name]) * expression for name, expression in expressions.items() if weights.get(name)]
-    if not weighted:
-        return _float(0.0)
-    total = sum(weighted[1:], weighted[0])
-    # ROUND(double precision, int) does not exist on PostgreSQL: round the numeric value.
-    exact = Cast(_float(100) * total / _float(total_weight), DecimalField(max_digits=30, decimal_places=12))
-    return Round(exact, 4)
+    terms, params = [], []
+    for name, (sql, part_params) in parts.items():
+        if weights.get(name):
+            terms.append(f"{_number(weights[name])} * {sql}")
+            params += part_params
+    total = f"(100.0 * ({' + '.join(terms) or '0.0'}) / {_number(total_weight)})"
+    if connection.vendor == "postgresql":
+        # ROUND(double precision, int) does not exist on PostgreSQL: round the numeric value.
+        return f"ROUND(CAST({total} AS numeric), 4)", params
+    return f"ROUND({total}, 4)", params
 
+
+def pre_ranked(queryset, need, need_skill_ids, weights, limit):
+    """The first ``limit`` rows of ``queryset`` by score, as volunteers with a ``pre_rank_score``."""
+    sql, params = queryset.query.sql_with_params()
+    score, score_params = score_sql(need, need_skill_ids, weights)
+    # OFFSET 0 keeps the database from merging ``c`` into the outer query (which would copy
+    # each subquery into every expression naming its column); SQLite wants a LIMIT before it.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    outer = (
+        f"SELECT c.*, {score} AS pre_rank_score FROM ({sql} {fence}) c "
+        "ORDER BY pre_rank_score DESC, c.solicitations, c.minutes_this_month, c.id LIMIT %s"
+    )
+    return queryset.model.objects.raw(outer, (*score_params, *params, limit))

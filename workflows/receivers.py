@@ -1,5 +1,8 @@
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from wagtail_heurecivique.core.models.needs import Need
+from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.signals import (
     need_received,
     volunteer_confirmed,
@@ -8,6 +11,7 @@ from wagtail_heurecivique.core.signals import (
 )
 
 from . import flows, steps
+from .models import NeedProcess, OnboardingProcess
 
 
 @receiver(need_received, dispatch_uid="heurecivique_workflows.start_need_process")
@@ -30,3 +34,18 @@ def start_onboarding_entered(sender, volunteer, user, **kwargs):
 def withdraw_volunteer(sender, volunteer, user=None, **kwargs):
     """Proposals waiting for their answer are declined, their welcome closed."""
     steps.withdraw_volunteer(volunteer, user=user)
+
+
+@receiver(post_save, sender=Need, dispatch_uid="heurecivique_workflows.need_commune")
+@receiver(post_save, sender=Volunteer, dispatch_uid="heurecivique_workflows.volunteer_commune")
+def follow_the_commune(sender, instance, created, update_fields=None, **kwargs):
+    """A need or volunteer moved to another commune: its process (and its tasks) go with it.
+
+    A new record has no process yet, and a save of other fields leaves the commune as it was.
+    """
+    if created or (update_fields is not None and not {"commune", "commune_id"} & set(update_fields)):
+        return
+    model, subject = (NeedProcess, "need") if sender is Need else (OnboardingProcess, "volunteer")
+    model.objects.filter(**{subject: instance}).exclude(commune_id=instance.commune_id).update(
+        commune_id=instance.commune_id
+    )

@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from wagtail_heurecivique.core.history import HistoryFormatter
 from wagtail_heurecivique.core.models.needs import Need
@@ -40,11 +40,13 @@ def processes_for(user):
     return NeedProcess.objects.filter(need__in=Need.objects.for_user(user).values("pk"))
 
 
-def scoped_tasks(user, commune=None):
+def scoped_tasks(user, commune=None, *, running_only=False):
     """Tasks of the plugin's flows in the user's communes (every commune for coordinators).
 
     A flow's tasks are included only for a user who may view its processes. ``commune``
-    narrows them to one commune (one the user may see, or nothing).
+    narrows them to one commune (one the user may see, or nothing); ``running_only`` to the
+    processes still running, looked up first (their ids), so that the tasks are then read by
+    their process's index alone, whatever the département's size and its years of history.
 
     Driven by the commune: the processes of the communes, found through the processes' own
     indexed ``commune`` column, then their tasks by their process — one subquery, so that the
@@ -61,8 +63,12 @@ def scoped_tasks(user, commune=None):
         communes = [pk for pk in communes if pk in mine] if commune is not None else mine
     if not communes:
         return Task.objects.none()
-    processes = [flow.process_class.objects.filter(commune__in=communes).order_by().values("pk") for flow in visible]
-    return Task.objects.filter(process__in=processes[0].union(*processes[1:], all=True))
+    processes = [flow.process_class.objects.filter(commune__in=communes).order_by().values_list("pk", flat=True)
+                 for flow in visible]
+    if running_only:
+        processes = [queryset.filter(status=PROCESS.NEW) for queryset in processes]
+    ids = processes[0].union(*processes[1:], all=True)
+    return Task.objects.filter(process__in=list(ids) if running_only else ids)
 
 
 def step_node(name):
@@ -74,7 +80,7 @@ def step_node(name):
 def inbox(user, *, commune=None, step=None, urgency=None, mine_only=False):
     """Tasks assigned to the user and tasks of their communes they may take on, overdue first."""
     now = timezone.now()
-    tasks = scoped_tasks(user, commune).filter(flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
+    tasks = scoped_tasks(user, commune, running_only=True).filter(flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
     claimable = Q(owner__isnull=True)
     if not user.is_superuser:
         claimable &= Q(owner_permission__in=user.get_all_permissions())

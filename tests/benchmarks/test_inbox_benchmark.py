@@ -25,15 +25,14 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from tests import factories
+from tests.benchmarks import report
+from tests.benchmarks.departement import BATCH, Departement
 from wagtail_heurecivique.core.enums import NeedStatus, Urgency, VolunteerStatus
 from wagtail_heurecivique.models import Need, Volunteer
 from workflows.flows import NeedFlow, VolunteerOnboardingFlow
 from workflows.models import NeedProcess, OnboardingProcess, TaskDeadline
 from workflows.queries import inbox
-
-from .. import factories
-from . import report
-from .departement import BATCH, Departement
 
 RUNS = 25
 GOAL_RATIO = 1.3

@@ -19,10 +19,9 @@ import pytest
 from django.test import Client, override_settings
 from wagtail.models import Page
 
+from tests import builders, factories
+from tests.benchmarks import report
 from wagtail_heurecivique.models import Skill, Volunteer
-
-from .. import builders, factories
-from . import report
 
 RUNS = 40
 GOAL_RATIO = 1.5  # issue 21's goal

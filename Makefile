@@ -51,9 +51,12 @@ demo: compilemessages
 serve: install
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# One pytest worker per core (pytest-xdist, a test database each); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+
 test: compilemessages
 	@scripts/install-chromium.sh
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

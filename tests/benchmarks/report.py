@@ -29,6 +29,12 @@ class Row:
     vendor: str
 
 
+    @property
+    def met(self) -> bool:
+        """The goal reached (a row without a goal has nothing to meet)."""
+        return self.goal is None or (self.ratio is not None and self.ratio <= self.goal)
+
+
 ROWS: list[Row] = []
 
 
@@ -79,17 +85,18 @@ def record(
 
 def table(rows: Sequence[Row]) -> list[str]:
     header = (
-        f"{'database':10} {'measure':44} {'peer':30} {'ratio':>6} {'goal':>6} {'queries':>7} "
+        f"{'database':10} {'measure':44} {'peer':30} {'ratio':>6} {'goal':>6} {'met':>4} {'queries':>7} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'CPU ms':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
         goal = f"≤{row.goal:g}" if row.goal is not None else ""
+        met = ("yes" if row.met else "no") if row.goal is not None and row.ratio is not None else ""
         queries = str(row.queries) if row.queries is not None else ""
         cpu = f"{row.cpu_ms:.1f}" if row.cpu_ms is not None else ""
         lines.append(
-            f"{row.vendor:10} {row.measure[:44]:44} {row.peer[:30]:30} {ratio:>6} {goal:>6} {queries:>7} "
+            f"{row.vendor:10} {row.measure[:44]:44} {row.peer[:30]:30} {ratio:>6} {goal:>6} {met:>4} {queries:>7} "
             f"{row.p50_ms:8.1f} {row.p95_ms:8.1f} {row.max_ms:8.1f} {cpu:>7}"
         )
     return lines

@@ -7,10 +7,9 @@ size of the data. Callers pass communes already scoped to the reader
 """
 
 import datetime
-import statistics
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Length, Lower, Substr, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from wagtail_heurecivique.core.models.communes import Commune
 from wagtail_heurecivique.core.models.needs import HoursRecord, Need, Proposal
 from wagtail_heurecivique.core.models.people import Volunteer
 from wagtail_heurecivique.core.models.registrations import Registration
+from wagtail_heurecivique.reporting.medians import groups_of_at_least, median
 from wagtail_heurecivique.site.actions import ActionPage
 from wagtail_heurecivique.site.homes import CommuneHomePage
 
@@ -60,9 +60,8 @@ def default_period(today=None):
     return start, today
 
 
-def _median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
+def _days(duration):
+    return None if duration is None else duration.total_seconds() / 86400
 
 
 def period_bounds(start, end):
@@ -133,20 +132,20 @@ def compute(communes, start, end, *, kind=None):
         registered=Count("pk", filter=Q(created_at__lt=finish)),
         active=Count("pk", filter=Q(status=VolunteerStatus.ACTIVE)),
     )
-    per_volunteer = list(hours.values("volunteer").annotate(minutes=Sum("minutes")).values_list("minutes", flat=True))
+    per_volunteer = hours.values("volunteer").annotate(minutes=Sum("minutes"))
+    median_minutes, gave_time = median(per_volunteer, "minutes")
     add("volunteers_registered", _("Volunteers registered"), counts["registered"])
     add("volunteers_active", _("Active volunteers"), counts["active"])
-    add("volunteers_gave_time", _("Volunteers who gave time in the period"), len(per_volunteer))
-
-    total_minutes = sum(per_volunteer)
-    add("hours_total", _("Hours given"), total_minutes / 60, " h")
-    median_minutes = _median(per_volunteer)
-    add("hours_median", _("Hours given per volunteer (median)"), None if median_minutes is None else median_minutes / 60, " h")
+    add("volunteers_gave_time", _("Volunteers who gave time in the period"), gave_time)
 
     months = _months(start, end)
     by_month = dict(
         hours.annotate(month=TruncMonth("date")).values("month").annotate(minutes=Sum("minutes")).values_list("month", "minutes")
     )
+    # The total is that of the months (all the period's hours fall in one of them).
+    total_minutes = sum(minutes or 0 for minutes in by_month.values())
+    add("hours_total", _("Hours given"), total_minutes / 60, " h")
+    add("hours_median", _("Hours given per volunteer (median)"), None if median_minutes is None else median_minutes / 60, " h")
     for month in months:
         minutes = by_month.get(month) or 0
         add(
@@ -163,12 +162,8 @@ def compute(communes, start, end, *, kind=None):
         .values("volunteer", "month")
         .annotate(minutes=Sum("minutes"))
         .filter(minutes__gte=MONTHLY_PLEDGE_MINUTES)
-        .values_list("volunteer", flat=True)
     )
-    months_kept = {}
-    for volunteer_id in kept:
-        months_kept[volunteer_id] = months_kept.get(volunteer_id, 0) + 1
-    kept_every_month = sum(1 for n in months_kept.values() if n >= len(months))
+    kept_every_month = groups_of_at_least(kept, "volunteer", len(months))
     add(
         "kept_monthly_hour",
         _("Active volunteers who gave their hour every month"),
@@ -196,17 +191,15 @@ def compute(communes, start, end, *, kind=None):
     for name, n in needs.values("category__name").annotate(n=Count("pk")).order_by("category__name").values_list("category__name", "n"):
         add(f"needs_category_{name}", _("Needs in the category “%(category)s”") % {"category": name}, n)
 
-    to_match = needs.annotate(first=Min("proposals__proposed_at")).filter(first__isnull=False).values_list("created_at", "first")
-    add("days_to_match", _("Days from intake to first proposal (median)"), _median([(b - a).total_seconds() / 86400 for a, b in to_match]), " " + _("days"))
+    # The medians are intervals: the database subtracts the dates and takes the middle one.
+    to_match = needs.annotate(first=Min("proposals__proposed_at")).filter(first__isnull=False)
+    wait, _count = median(to_match.annotate(wait=F("first") - F("created_at")), "wait")
+    add("days_to_match", _("Days from intake to first proposal (median)"), _days(wait), " " + _("days"))
     # When a need became done is read from its history: the first row with that status.
     first_done = Need.history.model.objects.filter(id=OuterRef("pk"), status=NeedStatus.DONE).order_by("history_date")
     done_at = needs.annotate(done=Subquery(first_done.values("history_date")[:1])).filter(done__isnull=False)
-    add(
-        "days_to_completion",
-        _("Days from intake to completion (median)"),
-        _median([(b - a).total_seconds() / 86400 for a, b in done_at.values_list("created_at", "done")]),
-        " " + _("days"),
-    )
+    took, _count = median(done_at.annotate(took=F("done") - F("created_at")), "took")
+    add("days_to_completion", _("Days from intake to completion (median)"), _days(took), " " + _("days"))
 
     actions = held_actions(commune_ids, begin, finish)
     if kind:

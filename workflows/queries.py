@@ -67,7 +67,8 @@ def scoped_tasks(user, commune=None, *, running_only=False):
                  for flow in visible]
     if running_only:
         processes = [queryset.filter(status=PROCESS.NEW) for queryset in processes]
-    ids = processes[0].union(*processes[1:], all=True)
+    # No ordering: the processes' default one (viewflow's -created) cannot order a union of ids.
+    ids = processes[0].union(*processes[1:], all=True).order_by()
     return Task.objects.filter(process__in=list(ids) if running_only else ids)
 
 

@@ -4,9 +4,12 @@ from example_site.settings.test import *  # noqa: F401,F403
 from example_site.settings.test import INSTALLED_APPS, MIDDLEWARE
 
 # viewflow's workflow app forgotten, its frontend app put first (its 403.html and
-# registration/ pages would win), the history middleware left out.
+# registration/ pages would win), the history and the scoping middlewares left out.
 INSTALLED_APPS = ["viewflow"] + [app for app in INSTALLED_APPS if app != "viewflow.workflow"]
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "simple_history.middleware.HistoryRequestMiddleware"]
+MIDDLEWARE = [
+    m for m in MIDDLEWARE
+    if m not in ("simple_history.middleware.HistoryRequestMiddleware", "wagtail_heurecivique.middleware.CommuneScopingMiddleware")
+]
 VIEWFLOW = {}
 # The plugin's URLs not included.
 ROOT_URLCONF = "tests.urls_without_plugin"

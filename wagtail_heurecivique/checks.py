@@ -48,6 +48,7 @@ META_HEADER = re.compile(r"HTTP_[A-Z0-9_]+")
 
 HISTORY_MIDDLEWARE = "simple_history.middleware.HistoryRequestMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+SCOPING_MIDDLEWARE = "wagtail_heurecivique.middleware.CommuneScopingMiddleware"
 
 
 def _app_names():
@@ -74,6 +75,22 @@ def check_installed_apps(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_scoping_middleware(app_configs, **kwargs):
+    # Its ``process_view`` runs after every middleware's request part: its place in the list
+    # does not matter.
+    if SCOPING_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        checks.Error(
+            f"'{SCOPING_MIDDLEWARE}' is missing from MIDDLEWARE: a few of Wagtail's admin views would show "
+            "other communes' page titles, tags, images or groups to the editors of any one commune.",
+            hint="Add it to MIDDLEWARE (see the README, “Add it to an existing Wagtail site”, step 2).",
+            id="wagtail_heurecivique.E015",
+        )
+    ]
 
 
 @checks.register(checks.Tags.compatibility)

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Records the acting user on every history row; after authentication.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Scopes by commune the few Wagtail admin views that have no hook for it.
+    "wagtail_heurecivique.middleware.CommuneScopingMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"

@@ -28,6 +28,7 @@ def test_misconfigured_settings_module_is_reported_with_hints():
     assert "wagtail_heurecivique.E002" in output and "'403.html' would be viewflow's Material page" in output
     assert "'registration/password_change_form.html' would be viewflow's Material page" in output
     assert "wagtail_heurecivique.E003" in output
+    assert "wagtail_heurecivique.E015" in output and "CommuneScopingMiddleware' is missing" in output
     assert "wagtail_heurecivique.E006" in output and "'SLA_DAYS'" in output
     assert "wagtail_heurecivique.E010" in output
     assert "wagtail_heurecivique.E011" in output and "'site/base.html', which cannot be found" in output
@@ -39,7 +40,7 @@ def test_misconfigured_settings_module_is_reported_with_hints():
 
 def test_the_example_site_passes_its_checks():
     for check in (
-        checks.check_installed_apps, checks.check_middleware, checks.check_settings, checks.check_host_templates,
+        checks.check_installed_apps, checks.check_middleware, checks.check_scoping_middleware, checks.check_settings, checks.check_host_templates,
         checks.check_static_files, checks.check_urls, checks.check_base_template, checks.check_email_settings,
         checks.check_page_search_scope, checks.check_base_page_model, checks.check_api_v3_scope,
     ):

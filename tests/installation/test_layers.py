@@ -20,7 +20,7 @@ def test_the_import_contracts_hold(monkeypatch):
 
 def test_the_app_shell_is_all_that_sits_at_the_root_of_the_package():
     """A new module goes into the folder of its layer, not beside ``apps.py``."""
-    shell = {"__init__", "apps", "checks", "models", "receivers", "urls", "wagtail_hooks"}
+    shell = {"__init__", "apps", "checks", "middleware", "models", "receivers", "urls", "wagtail_hooks"}
     modules = {path.stem for path in (ROOT / "wagtail_heurecivique").glob("*.py")}
     assert modules == shell
 
